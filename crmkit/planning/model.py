@@ -1,0 +1,171 @@
+"""The plan as values: estimates, tasks, links and the plan itself (frozen dataclasses).
+
+A plan is a WBS in outline order. Its leaves (work packages without activities, and
+activities) carry a three-point duration estimate in working days and are what the
+schedule computes; phases, deliverables and work packages with activities are summaries
+whose dates roll up from their children.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from crmkit.errors import ConfigError
+from crmkit.planning.calendar import WorkCalendar
+
+KINDS = ("phase", "deliverable", "work_package", "activity")
+LINK_TYPES = ("FS", "SS", "FF", "SF")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A three-point duration estimate in working days.
+
+    >>> e = Estimate(2, 4, 12)
+    >>> e.expected, round(e.variance, 3)
+    (5.0, 2.778)
+    """
+
+    optimistic: float
+    most_likely: float
+    pessimistic: float
+
+    def __post_init__(self):
+        o, m, p = self.optimistic, self.most_likely, self.pessimistic
+        if min(o, m, p) < 0 or not o <= m <= p:
+            raise ConfigError(
+                f"estimate (optimistic, most_likely, pessimistic) is ({o:g}, {m:g}, {p:g}); "
+                "allowed: working days >= 0 with optimistic <= most_likely <= pessimistic"
+            )
+
+    @property
+    def expected(self) -> float:
+        """PERT expected duration, (o + 4m + p) / 6."""
+        return (self.optimistic + 4 * self.most_likely + self.pessimistic) / 6
+
+    @property
+    def variance(self) -> float:
+        """PERT variance, ((p - o) / 6) ** 2."""
+        return ((self.pessimistic - self.optimistic) / 6) ** 2
+
+    def widened(self, factor: float) -> Estimate:
+        """Stretch both tails around the most likely value by ``factor``, never below zero.
+
+        >>> Estimate(4, 5, 8).widened(2)
+        Estimate(optimistic=3, most_likely=5, pessimistic=11)
+        """
+        m = self.most_likely
+        low = max(0, m - (m - self.optimistic) * factor)
+        return Estimate(low, m, m + (self.pessimistic - m) * factor)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A typed dependency: ``successor`` waits on ``predecessor`` (lag in working days).
+
+    >>> str(Link("1.2", "1.3", "SS", 2)), str(Link("1.2", "1.3"))
+    ('1.2SS+2', '1.2FS')
+    """
+
+    predecessor: str
+    successor: str
+    type: str = "FS"
+    lag: int = 0
+
+    def __post_init__(self):
+        if self.type not in LINK_TYPES:
+            raise ConfigError(f"link type of {self.successor} is {self.type!r}; allowed: one of FS, SS, FF, SF")
+
+    @property
+    def from_finish(self) -> bool:
+        """Whether the link starts at the predecessor's finish (FS, FF) rather than its start."""
+        return self.type in ("FS", "FF")
+
+    @property
+    def to_finish(self) -> bool:
+        """Whether the link constrains the successor's finish (FF, SF) rather than its start."""
+        return self.type in ("FF", "SF")
+
+    def __str__(self) -> str:
+        lag = f"{self.lag:+d}" if self.lag else ""
+        return f"{self.predecessor}{self.type}{lag}"
+
+
+def code_key(code: str) -> tuple[int, ...]:
+    """Sort key that puts WBS codes in outline order ("1.10" after "1.9").
+
+    >>> sorted(["1.10", "1.9", "2", "1"], key=code_key)
+    ['1', '1.9', '1.10', '2']
+    """
+    return tuple(int(part) for part in code.split("."))
+
+
+@dataclass(frozen=True)
+class Task:
+    """One WBS row: a phase, deliverable, work package or activity.
+
+    >>> t = Task("6.2.1", "Migration design", "work_package")
+    >>> t.level, t.parent
+    (3, '6.2')
+    """
+
+    code: str
+    name: str
+    kind: str
+    estimate: Estimate | None = None
+    milestone: bool = False
+    effort_hours: float | None = None
+    resources: tuple[str, ...] = ()
+    remark: str = ""
+
+    @property
+    def level(self) -> int:
+        """Outline level: 1 for a phase code like "6", 3 for "6.2.1"."""
+        return self.code.count(".") + 1
+
+    @property
+    def parent(self) -> str | None:
+        """The parent's WBS code, or None at the top level."""
+        return self.code.rpartition(".")[0] or None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A project plan: tasks in outline order, links, calendar, start and launch dates.
+
+    Build one with :func:`crmkit.planning.load_plan` or
+    :func:`crmkit.planning.plan_from_table`, which check it first.
+    """
+
+    tasks: tuple[Task, ...]
+    links: tuple[Link, ...] = ()
+    start: dt.date = dt.date(2026, 1, 5)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    launch: dt.date | None = None
+    launch_milestone: str | None = None
+    name: str = "plan"
+    title: str = ""
+    resources: tuple[str, ...] = ()
+
+    def task(self, code: str) -> Task:
+        """The task with WBS code ``code``."""
+        for task in self.tasks:
+            if task.code == code:
+                return task
+        raise ConfigError(f"wbs_code {code!r} is not in plan {self.name!r}; allowed: one of its WBS codes")
+
+    def is_summary(self, code: str) -> bool:
+        """Whether ``code`` has children (its dates roll up from them)."""
+        prefix = code + "."
+        return any(t.code.startswith(prefix) for t in self.tasks)
+
+    @property
+    def leaves(self) -> tuple[Task, ...]:
+        """The tasks the schedule computes: those without children, in outline order."""
+        return tuple(t for t in self.tasks if not self.is_summary(t.code))
+
+    def with_estimates(self, transform) -> Plan:
+        """A copy whose leaf estimates are ``transform(estimate)``."""
+        tasks = tuple(replace(t, estimate=transform(t.estimate)) if t.estimate else t for t in self.tasks)
+        return replace(self, tasks=tasks)

@@ -1,0 +1,1 @@
+"""The synthetic CRM world: configuration, engine, vocabulary, data dictionary and stores."""

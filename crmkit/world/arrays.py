@@ -1,0 +1,49 @@
+"""Small vectorised helpers over (customer, time) event arrays, shared by the engine's parts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+_SPREAD = 1e6  # days: larger than any world's span, so customer * _SPREAD + time sorts by both
+
+
+def next_time_after(event_customer, event_time, customer, time) -> np.ndarray:
+    """For each (customer, time), the first event time of that customer after it (inf if none).
+
+    ``event_customer``/``event_time`` need not be sorted.
+
+    >>> next_time_after(np.array([0, 0, 1]), np.array([5.0, 9.0, 2.0]), np.array([0, 0, 1]), np.array([6.0, 9.5, 1.0])).tolist()
+    [9.0, inf, 2.0]
+    """
+    key = np.sort(event_customer * _SPREAD + event_time)
+    pos = np.searchsorted(key, customer * _SPREAD + time, side="right")
+    safe = np.minimum(pos, max(len(key) - 1, 0))
+    found = (pos < len(key)) & (np.floor(key[safe] / _SPREAD + 1e-9) == customer) if len(key) else np.zeros(len(customer), bool)
+    return np.where(found, key[safe] - customer * _SPREAD, np.inf) if len(key) else np.full(len(customer), np.inf)
+
+
+def group_cumsum(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Running total of ``values`` within runs of equal ``keys`` (keys sorted).
+
+    >>> group_cumsum(np.array([1, 1, 2, 2, 2]), np.array([1, 2, 3, -4, 5])).tolist()
+    [1, 3, 3, -1, 4]
+    """
+    total = np.cumsum(values)
+    if not len(values):
+        return total
+    starts = np.r_[True, keys[1:] != keys[:-1]]
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(keys)), 0))
+    return total - (total[first] - values[first])
+
+
+def rank_in_group(keys: np.ndarray) -> np.ndarray:
+    """0-based position of each row within its run of equal ``keys`` (keys sorted).
+
+    >>> rank_in_group(np.array([4, 4, 7, 7, 7])).tolist()
+    [0, 1, 0, 1, 2]
+    """
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.r_[True, keys[1:] != keys[:-1]]
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(keys)), 0))
+    return np.arange(len(keys)) - first

@@ -1,0 +1,253 @@
+"""The world configuration: what a case's ``world.yaml`` may say, validated.
+
+Behaviour is data. A case declares its calendar, personas, products, campaign plan and
+strategy levers in YAML; the engine reads only this validated object. Every section that
+holds numbers carries a ``remark`` saying where they come from (or that they are invented).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from crmkit.world.vocabulary import terms
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Remark = Annotated[str, Field(min_length=3, description="Where the numbers come from, or that they are invented.")]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_keys(mapping: dict, vocab: str, field: str) -> dict:
+    allowed = terms(vocab)
+    for key in mapping:
+        if key not in allowed:
+            raise ValueError(f"{field} has key {key!r}; allowed keys: {', '.join(allowed)}")
+    if mapping and sum(mapping.values()) <= 0:
+        raise ValueError(f"{field} weights must not all be zero")
+    return mapping
+
+
+class Calendar(Section):
+    remark: Remark
+    start_date: dt.date
+    observed_until: dt.date = Field(description="The pinned reference date: the end of the observation window.")
+    holdout_months: int = Field(ge=1, le=36)
+    seasonality: list[Positive] = Field(min_length=12, max_length=12, description="Monthly purchase multipliers, January first.")
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.observed_until <= self.start_date + dt.timedelta(days=90):
+            raise ValueError(
+                f"observed_until ({self.observed_until}) must be at least 90 days after start_date ({self.start_date})"
+            )
+        return self
+
+
+class Persona(Section):
+    remark: Remark
+    share: NonNegative
+    purchase_rate: Positive = Field(description="Mean orders per month while active.")
+    rate_shape: Positive = Field(description="Gamma shape of customer-to-customer differences in purchase rate.")
+    lines_per_order: Annotated[float, Field(ge=1)]
+    units_per_line: Annotated[float, Field(ge=1)]
+    spend_spread: NonNegative = Field(description="Log-normal sigma of customer-to-customer differences in basket size.")
+    channel_mix: dict[str, NonNegative]
+    acquisition_mix: dict[str, NonNegative]
+    category_affinity: dict[str, Positive] = {}
+    campaign_response: Probability = Field(description="Mean extra chance of buying when contacted by a campaign.")
+    service_sensitivity: NonNegative
+    churn_hazard: Probability = Field(description="Monthly chance of dissolving, before phase and service effects.")
+    loyalty_join: Probability
+    age_range: tuple[int, int]
+    email_opt_in: Probability
+    sms_opt_in: Probability
+    mail_opt_in: Probability
+    visits_per_order: NonNegative
+    awareness_visits: NonNegative
+    social_per_month: NonNegative
+    registration_rate: Probability
+
+    _channels = field_validator("channel_mix")(lambda v: _check_keys(v, "order_channel", "channel_mix"))
+    _sources = field_validator("acquisition_mix")(lambda v: _check_keys(v, "acquisition_source", "acquisition_mix"))
+
+
+class Phases(Section):
+    remark: Remark
+    awareness_days: Positive
+    expansion_after_orders: int = Field(ge=1)
+    commitment_after_orders: int = Field(ge=1)
+    purchase_multiplier: dict[Literal["exploration", "expansion", "commitment"], Positive]
+    churn_multiplier: dict[Literal["exploration", "expansion", "commitment"], NonNegative]
+    winback_monthly: Probability
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.commitment_after_orders <= self.expansion_after_orders:
+            raise ValueError("commitment_after_orders must be greater than expansion_after_orders")
+        for name in ("purchase_multiplier", "churn_multiplier"):
+            missing = {"exploration", "expansion", "commitment"} - set(getattr(self, name))
+            if missing:
+                raise ValueError(f"{name} lacks phase {sorted(missing)[0]!r}")
+        return self
+
+
+class ServiceLevel(Section):
+    failure_rate: Probability
+    recovery_rate: Probability
+
+
+class Service(Section):
+    remark: Remark
+    level: str = Field(description="Lever: which of `levels` the company runs.")
+    levels: dict[str, ServiceLevel]
+    issue_mix: dict[str, NonNegative]
+    contact_rate: Probability = Field(description="Share of service issues the customer calls about.")
+    dissatisfaction_decay: Probability = Field(description="Share of last month's grievance still felt this month.")
+    recovery_churn_multiplier: Positive = Field(description="Churn multiplier after an issue put right well (below 1 means loyalty rose).")
+
+    @model_validator(mode="after")
+    def _level(self):
+        if self.level not in self.levels:
+            raise ValueError(f"level {self.level!r} is not one of the levels: {', '.join(self.levels)}")
+        _check_keys(self.issue_mix, "service_issue", "issue_mix")
+        return self
+
+
+class Loyalty(Section):
+    remark: Remark
+    enabled: bool
+    points_per_currency: NonNegative
+    enrolment_bonus: int = Field(ge=0)
+    redeem_threshold: int = Field(gt=0)
+    redeem_probability: Probability
+    tiers: dict[str, int]
+    join_delay_days: NonNegative
+    purchase_rate_multiplier: Positive
+    churn_multiplier: Positive
+
+    @model_validator(mode="after")
+    def _tiers(self):
+        _check_keys(self.tiers, "loyalty_tier", "tiers")
+        if "none" in self.tiers:
+            raise ValueError("tiers must not name 'none' (non-members have it)")
+        if list(self.tiers.values()) != sorted(self.tiers.values()) or min(self.tiers.values(), default=0) != 0:
+            raise ValueError("tiers must start at 0 points and rise")
+        return self
+
+
+class Personalisation(Section):
+    remark: Remark
+    enabled: bool
+    uplift_multiplier: Positive
+    purchase_rate_multiplier: Positive
+
+
+class Acquisition(Section):
+    remark: Remark
+    growth: Annotated[float, Field(ge=-0.9, le=10)] = Field(description="Relative rise of monthly sign-ups from first to last month.")
+    paid_sources: list[str] = Field(description="Sources that the acquisition budget buys.")
+    budget_multiplier: NonNegative = Field(description="Lever: scales the share of customers won through paid sources.")
+
+
+class Product(Section):
+    sku: str
+    name: str
+    category: str
+    list_price: NonNegative
+    unit_cost: NonNegative
+    weight: Positive
+    launched_on: dt.date | None = None
+
+
+class Campaign(Section):
+    name: str
+    objective: str
+    channel: str
+    start_date: dt.date
+    days: int = Field(ge=1, le=31)
+    offer: str
+    discount_pct: Probability = 0.0
+    targeting_rule: str | None = Field(None, description="Overrides the plan's default targeting rule.")
+    audience_share: Probability = 0.3
+    control_share: Probability = 0.1
+    uplift_scale: NonNegative = 1.0
+    fixed_cost: NonNegative = 0.0
+    cost_per_contact: NonNegative = 0.0
+    sources: list[str] = Field([], description="For acquisition campaigns: the sign-up sources they are credited with.")
+
+    @model_validator(mode="after")
+    def _vocab(self):
+        for field, vocab in (("objective", "campaign_objective"), ("channel", "campaign_channel")):
+            if getattr(self, field) not in terms(vocab):
+                raise ValueError(f"{field} {getattr(self, field)!r} is not allowed; allowed: {', '.join(terms(vocab))}")
+        if self.targeting_rule is not None and self.targeting_rule not in terms("targeting_rule"):
+            raise ValueError(f"targeting_rule {self.targeting_rule!r} is not allowed; allowed: {', '.join(terms('targeting_rule'))}")
+        return self
+
+
+class CampaignPlan(Section):
+    remark: Remark
+    targeting_rule: str = Field(description="Lever: the default rule for choosing whom to contact.")
+    open_rate: Probability
+    click_rate: Probability
+    plan: list[Campaign]
+
+    @field_validator("targeting_rule")
+    @classmethod
+    def _rule(cls, v):
+        if v not in terms("targeting_rule"):
+            raise ValueError(f"{v!r} is not allowed; allowed: {', '.join(terms('targeting_rule'))}")
+        return v
+
+
+class WorldConfig(Section):
+    """A whole world: validated, immutable, and enough to rebuild every table."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    description: str
+    customers: int = Field(ge=1, le=50_000_000, description="Default number of customers.")
+    seed: int = Field(0, ge=0)
+    calendar: Calendar
+    acquisition: Acquisition
+    personas: dict[str, Persona]
+    phases: Phases
+    service: Service
+    loyalty: Loyalty
+    personalisation: Personalisation
+    products: list[Product] = Field(min_length=1)
+    campaigns: CampaignPlan
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if not self.personas or sum(p.share for p in self.personas.values()) <= 0:
+            raise ValueError("personas: at least one persona needs a positive share")
+        categories = {p.category for p in self.products}
+        for name, persona in self.personas.items():
+            unknown = set(persona.category_affinity) - categories
+            if unknown:
+                raise ValueError(
+                    f"personas.{name}.category_affinity names category {sorted(unknown)[0]!r}; "
+                    f"the products' categories are: {', '.join(sorted(categories))}"
+                )
+        skus = [p.sku for p in self.products]
+        if len(set(skus)) != len(skus):
+            raise ValueError("products: every sku must be unique")
+        for c in self.campaigns.plan:
+            end = c.start_date + dt.timedelta(days=c.days)
+            if c.start_date < self.calendar.start_date or end > self.calendar.observed_until:
+                raise ValueError(
+                    f"campaigns.plan: campaign {c.name!r} runs {c.start_date} to {end}, "
+                    f"outside the observation window {self.calendar.start_date} to {self.calendar.observed_until}"
+                )
+        for source in self.acquisition.paid_sources:
+            if source not in terms("acquisition_source"):
+                raise ValueError(f"acquisition.paid_sources has {source!r}; allowed: {', '.join(terms('acquisition_source'))}")
+        return self

@@ -1,0 +1,185 @@
+"""The data dictionary: one description of every table that code, stores and docs all read.
+
+Types in the dictionary map to pandas dtypes here; :func:`conform` gives a table exactly
+those dtypes (used after simulation and after loading from any store), and
+:func:`check_columns` refuses a table whose columns are missing or of the wrong kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from crmkit.errors import DataError, describe_allowed
+from crmkit.world.vocabulary import category_dtype, terms
+
+TIME_UNIT = "datetime64[s]"
+PANDAS_DTYPES = {
+    "id": "int64",
+    "int": "int64",
+    "nullable_int": "Int64",
+    "float": "float64",
+    "money": "float64",
+    "text": "str",
+    "timestamp": TIME_UNIT,
+    "date": TIME_UNIT,
+    "bool": "bool",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table, as the data dictionary declares it."""
+
+    name: str
+    type: str
+    description: str
+    nullable: bool = False
+    vocabulary: str | None = None
+    references: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def dtype(self):
+        """The pandas dtype the column has in memory."""
+        if self.type == "category":
+            return category_dtype(self.vocabulary)
+        return PANDAS_DTYPES[self.type]
+
+    @property
+    def lower_bound(self) -> float | None:
+        """The smallest allowed value (money is never negative)."""
+        return 0.0 if self.type == "money" and self.min is None else self.min
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its columns, key, scope and whether it is part of the hidden truth."""
+
+    name: str
+    description: str
+    scope: str
+    primary_key: str
+    columns: tuple[Column, ...]
+    is_truth: bool = False
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+@cache
+def _load() -> dict[str, dict[str, Table]]:
+    text = files("crmkit.world.data").joinpath("data_dictionary.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    out = {}
+    for section in ("tables", "truth"):
+        out[section] = {
+            name: Table(
+                name=name,
+                description=spec["description"],
+                scope=spec["scope"],
+                primary_key=spec["primary_key"],
+                columns=tuple(Column(**{"nullable": c["type"] == "nullable_int", **c}) for c in spec["columns"]),
+                is_truth=section == "truth",
+            )
+            for name, spec in raw[section].items()
+        }
+    return out
+
+
+def observed_tables() -> dict[str, Table]:
+    """The observed tables, in dependency order (a table only references earlier ones... or itself).
+
+    >>> list(observed_tables())[:3]
+    ['customers', 'products', 'campaigns']
+    """
+    return _load()["tables"]
+
+
+def truth_tables() -> dict[str, Table]:
+    """The truth tables (what really happened), kept apart from the observed ones."""
+    return _load()["truth"]
+
+
+def table_spec(name: str, truth: bool = False) -> Table:
+    """Return the dictionary entry of one table."""
+    tables = truth_tables() if truth else observed_tables()
+    if name not in tables:
+        kind = "truth table" if truth else "table"
+        raise DataError(f"unknown {kind} {name!r}: {describe_allowed(tables)}")
+    return tables[name]
+
+
+def _to_dtype(series: pd.Series, column: Column) -> pd.Series:
+    if column.type in ("timestamp", "date"):
+        return pd.to_datetime(series).astype(TIME_UNIT)
+    if column.type == "category":
+        values = series.astype("object").where(series.notna(), None)
+        bad = set(values.dropna().unique()) - set(terms(column.vocabulary))
+        if bad:
+            raise DataError(
+                f"column {column.name!r} has value {sorted(bad)[0]!r}, not in vocabulary "
+                f"{column.vocabulary!r}: {describe_allowed(terms(column.vocabulary))}"
+            )
+        return values.astype(column.dtype)
+    if column.type == "bool":
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            return series.map({"True": True, "False": False, "1": True, "0": False, True: True, False: False}).astype(bool)
+        return series.astype(bool)
+    if column.type == "text":
+        return series.astype("str")
+    return series.astype(column.dtype)
+
+
+def conform(df: pd.DataFrame, table: Table, source: str = "table") -> pd.DataFrame:
+    """Return ``df`` with exactly the dictionary's columns, in order, with their dtypes.
+
+    Raises :class:`DataError` naming the table, the column and the problem when a column
+    is missing or its values cannot take the declared type.
+    """
+    check_columns(df, table, source)
+    df = df.reset_index(drop=True)
+    out = {}
+    for column in table.columns:
+        try:
+            out[column.name] = _to_dtype(df[column.name], column)
+        except (ValueError, TypeError) as exc:
+            raise DataError(
+                f"{source}: column {table.name}.{column.name} cannot be read as {column.type}: {exc}"
+            ) from None
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+
+
+def check_columns(df: pd.DataFrame, table: Table, source: str = "table") -> None:
+    """Refuse a table with missing columns or unexpected extra ones."""
+    missing = [c for c in table.column_names if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{source}: table {table.name!r} lacks column {missing[0]!r}; "
+            f"expected columns: {', '.join(table.column_names)}"
+        )
+    extra = [c for c in df.columns if c not in table.column_names]
+    if extra:
+        raise DataError(
+            f"{source}: table {table.name!r} has unexpected column {extra[0]!r}; "
+            f"expected columns: {', '.join(table.column_names)}"
+        )
+
+
+def round_money(values: np.ndarray) -> np.ndarray:
+    """Round amounts to cents, the way every money column is stored.
+
+    >>> round_money(np.array([1.005, 2.499])).tolist()
+    [1.0, 2.5]
+    """
+    return np.round(np.asarray(values, dtype=float), 2)

@@ -1,0 +1,150 @@
+"""Orders and their lines: channel, products, quantities, prices, discounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmkit.world.dictionary import round_money
+from crmkit.world.names import draw_index
+from crmkit.world.people import PersonaTable
+from crmkit.world.vocabulary import code_of, terms
+
+# Where a campaign's extra order is placed, by the campaign's channel (catalogue mail
+# orders come in by phone; a social ad leads to the web shop).
+ORDER_CHANNEL_OF_CAMPAIGN = {
+    "email": "web", "mail": "call_centre", "social": "web",
+    "mobile_app": "mobile_app", "home_sales_event": "home_sales_event",
+}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Product prices and choice weights per persona and availability epoch."""
+
+    prices: np.ndarray
+    epochs: np.ndarray  # days at which the set of products on sale changes
+    weights: np.ndarray  # persona x epoch x product
+
+    @classmethod
+    def of(cls, config, timeline) -> Catalogue:
+        products = config.products
+        launch = np.array([timeline.days_of(p.launched_on) if p.launched_on else -np.inf for p in products])
+        epochs = np.unique(np.r_[-np.inf, launch[np.isfinite(launch)]])
+        personas = PersonaTable.of(config).names
+        base = np.array([p.weight for p in products])
+        weights = np.empty((len(personas), len(epochs), len(products)))
+        for i, name in enumerate(personas):
+            affinity = np.array([config.personas[name].category_affinity.get(p.category, 1.0) for p in products])
+            for j, epoch in enumerate(epochs):
+                weights[i, j] = base * affinity * (launch <= epoch)
+        return cls(np.array([p.list_price for p in products]), epochs, weights)
+
+    def mean_price(self, persona: np.ndarray) -> np.ndarray:
+        """Expected list price of one line for each persona, with the full range on sale."""
+        w = self.weights[:, -1, :]
+        return ((w * self.prices).sum(axis=1) / w.sum(axis=1))[persona]
+
+    def draw_products(self, rng, persona: np.ndarray, times: np.ndarray) -> np.ndarray:
+        epoch = np.searchsorted(self.epochs, times, side="right") - 1
+        product = np.empty(len(times), dtype=np.int64)
+        u = rng.random(len(times))
+        for p in range(self.weights.shape[0]):
+            for e in range(self.weights.shape[1]):
+                mask = (persona == p) & (epoch == e)
+                if mask.any():
+                    cdf = np.cumsum(self.weights[p, e])
+                    product[mask] = np.searchsorted(cdf, u[mask] * cdf[-1], side="right").clip(0, len(cdf) - 1)
+        return product
+
+
+def basket_means(config, persona: np.ndarray, spend_factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean lines per order and units per line; bigger spenders buy more of both."""
+    personas = PersonaTable.of(config)
+    lines = 1 + (personas.param(config, "lines_per_order")[persona] - 1) * spend_factor
+    units = 1 + (personas.param(config, "units_per_line")[persona] - 1) * spend_factor
+    return lines, units
+
+
+def expected_order_value(config, timeline, persona, spend_factor) -> np.ndarray:
+    """The true mean value of an ordinary (undiscounted) order, per customer."""
+    lines, units = basket_means(config, persona, spend_factor)
+    return lines * units * Catalogue.of(config, timeline).mean_price(persona)
+
+
+def build_orders(block, people: dict, life) -> dict[str, np.ndarray]:
+    """All orders of the block (observed and hold-out), sorted by customer and time."""
+    config, timeline = block.config, block.timeline
+    log = life.orders.result()
+    issue = np.concatenate(life.service_issue) if life.service_issue else np.array([], dtype=np.int8)
+    recovered = np.concatenate(life.service_recovered) if life.service_recovered else np.array([], dtype=bool)
+    order = np.lexsort((log["time"], log["customer"]))
+    orders = {
+        "customer": log["customer"][order].astype(np.int64),
+        "time": log["time"][order],
+        "campaign": log["campaign"][order].astype(np.int64),
+        "issue": issue[order],
+        "recovered": recovered[order],
+    }
+    orders["incremental"] = orders["campaign"] >= 0
+    rng = block.rng("orders")
+    orders["channel"] = _channels(rng, config, people["persona"][orders["customer"]], orders["campaign"])
+    return orders
+
+
+def _channels(rng, config, persona, campaign) -> np.ndarray:
+    personas = PersonaTable.of(config)
+    channels = terms("order_channel")
+    mix = np.array([[config.personas[p].channel_mix.get(c, 0.0) for c in channels] for p in personas.names])
+    cdf = np.cumsum(mix / mix.sum(axis=1, keepdims=True), axis=1)
+    drawn = (rng.random(len(persona))[:, None] > cdf[persona]).sum(axis=1).clip(0, len(channels) - 1)
+    by_campaign = np.array([code_of("order_channel", ORDER_CHANNEL_OF_CAMPAIGN[c.channel]) for c in config.campaigns.plan] + [0])
+    return np.where(campaign >= 0, by_campaign[campaign], drawn)
+
+
+def attribute_redemptions(orders: dict, members: dict, response: dict) -> None:
+    """Credit each treated responder's first order in the window to the campaign."""
+    treated = ~members["control"].astype(bool) & response["hit"]
+    rows = response["response_order"][treated]
+    free = orders["campaign"][rows] < 0
+    orders["campaign"][rows[free]] = members["campaign"][treated][free].astype(np.int64)
+
+
+def build_items(block, people: dict, orders: dict) -> tuple[dict, dict]:
+    """Order lines, and the orders' amounts computed from them."""
+    config = block.config
+    rng = block.rng("items")
+    cust = orders["customer"]
+    persona = people["persona"][cust]
+    lines_mean, units_mean = basket_means(config, persona, people["true_spend_factor"][cust])
+    n_lines = 1 + rng.poisson(lines_mean - 1)
+    order_row = np.repeat(np.arange(len(cust)), n_lines)
+    quantity = 1 + rng.poisson(units_mean[order_row] - 1)
+    catalogue = Catalogue.of(config, block.timeline)
+    product = catalogue.draw_products(rng, persona[order_row], orders["time"][order_row])
+    unit_price = catalogue.prices[product]
+    line_amount = round_money(quantity * unit_price)
+    gross = round_money(np.bincount(order_row, weights=line_amount, minlength=len(cust)))
+    discount_pct = np.array([c.discount_pct for c in config.campaigns.plan] + [0.0])[orders["campaign"]]
+    discount = round_money(gross * discount_pct)
+    orders.update(gross=gross, discount=discount, net=round_money(gross - discount),
+                  item_count=np.bincount(order_row, weights=quantity, minlength=len(cust)).astype(np.int64))
+    items = {"order": order_row, "product": product, "quantity": quantity, "unit_price": unit_price, "line_amount": line_amount}
+    return orders, items
+
+
+def products_table(config) -> pd.DataFrame:
+    """The ``products`` table (ids from 1, in config order)."""
+    products = config.products
+    launch = [pd.Timestamp(p.launched_on or config.calendar.start_date) for p in products]
+    return pd.DataFrame({
+        "product_id": np.arange(1, len(products) + 1),
+        "sku": [p.sku for p in products],
+        "name": [p.name for p in products],
+        "category": [p.category for p in products],
+        "list_price": [p.list_price for p in products],
+        "unit_cost": [p.unit_cost for p in products],
+        "launched_on": launch,
+    })

@@ -1,0 +1,128 @@
+"""Who the customers are: persona, sign-up, demographics, consent and hidden propensities.
+
+All draws are per block of customers and vectorised; the block's own generators come from
+:class:`crmkit.world.block.Block`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from crmkit.world.config import WorldConfig
+from crmkit.world.names import EMAIL_DOMAINS, draw_index, name_pools
+from crmkit.world.vocabulary import terms
+
+MISSING_EMAIL = 0.05  # invented: share of customers who never gave an email address
+MISSING_PHONE = 0.2  # invented
+MISSING_BIRTH_YEAR = 0.15  # invented
+
+
+@dataclass(frozen=True)
+class PersonaTable:
+    """The personas of a config as aligned arrays (one entry per persona)."""
+
+    names: tuple[str, ...]
+    weights: np.ndarray  # sampling weights after the acquisition-budget lever
+    source_probs: np.ndarray  # persona x acquisition_source
+
+    @classmethod
+    def of(cls, config: WorldConfig) -> PersonaTable:
+        sources = terms("acquisition_source")
+        paid = np.isin(sources, config.acquisition.paid_sources)
+        budget = config.acquisition.budget_multiplier
+        weights, probs = [], []
+        for persona in config.personas.values():
+            mix = np.array([persona.acquisition_mix.get(s, 0.0) for s in sources])
+            mix = mix / mix.sum()
+            paid_share = mix[paid].sum()
+            # The budget buys more (or fewer) customers through paid sources, so it shifts
+            # both who arrives (persona weights) and how they arrived (source mix).
+            weights.append(persona.share * (1 - paid_share + budget * paid_share))
+            scaled = np.where(paid, mix * budget, mix)
+            probs.append(scaled / scaled.sum() if scaled.sum() > 0 else mix)
+        w = np.array(weights)
+        return cls(tuple(config.personas), w / w.sum(), np.array(probs))
+
+    def param(self, config: WorldConfig, name: str) -> np.ndarray:
+        """One numeric persona parameter as an array aligned with ``names``."""
+        return np.array([getattr(config.personas[p], name) for p in self.names], dtype=float)
+
+
+def _signup_days(rng, config: WorldConfig, timeline, size: int) -> np.ndarray:
+    months = timeline.observed_months
+    lengths = np.diff(timeline.month_starts[: months + 1])
+    trend = 1 + config.acquisition.growth * np.arange(months) / max(months - 1, 1)
+    month = draw_index(rng, trend * lengths, size)
+    start = timeline.month_starts[month]
+    end = np.minimum(timeline.month_starts[month + 1], timeline.observed_end)
+    return start + rng.random(size) * (end - start)
+
+
+def draw_customers(block) -> dict[str, np.ndarray]:
+    """Draw the customers of one block: observed attributes and hidden traits.
+
+    Returns a dict of equal-length arrays; keys starting with ``true_`` are hidden.
+    """
+    config, timeline, n = block.config, block.timeline, block.size
+    personas = PersonaTable.of(config)
+    rng = block.rng("customers")
+    persona = draw_index(rng, personas.weights, n)
+    cdf = np.cumsum(personas.source_probs, axis=1)
+    source = (rng.random(n)[:, None] > cdf[persona]).sum(axis=1).clip(0, cdf.shape[1] - 1)
+    signup = _signup_days(rng, config, timeline, n)
+    awareness = signup - rng.exponential(config.phases.awareness_days, n)
+
+    p = lambda name: personas.param(config, name)[persona]  # noqa: E731 - a local shorthand
+    shape = p("rate_shape")
+    traits = {
+        "persona": persona,
+        "acquisition_source": source,
+        "signup": signup,
+        "awareness": awareness,
+        "true_rate": p("purchase_rate") * rng.gamma(shape, 1 / shape),
+        "true_spend_factor": np.exp(rng.normal(-0.5 * p("spend_spread") ** 2, p("spend_spread"))),
+        "true_churn_factor": np.exp(rng.normal(-0.045, 0.3, n)),
+        "true_response": p("campaign_response") * rng.gamma(2.0, 0.5, n),
+        "true_sensitivity": p("service_sensitivity") * rng.gamma(4.0, 0.25, n),
+        "loyalty_intent": (rng.random(n) < p("loyalty_join")) & config.loyalty.enabled,
+        "loyalty_join": signup + rng.exponential(max(config.loyalty.join_delay_days, 1e-9), n),
+    }
+    has_email = rng.random(n) >= MISSING_EMAIL
+    traits["email_opt_in"] = has_email & (rng.random(n) < p("email_opt_in"))
+    traits["sms_opt_in"] = rng.random(n) < p("sms_opt_in")
+    traits["mail_opt_in"] = rng.random(n) < p("mail_opt_in")
+    traits.update(_identity(block, persona, has_email, personas, config))
+    return traits
+
+
+def _identity(block, persona, has_email, personas, config) -> dict[str, np.ndarray]:
+    """Cosmetic identity: names, contact details, place and age."""
+    n = block.size
+    rng = block.rng("identity")
+    pools = name_pools()
+    first = pools.first_names[draw_index(rng, pools.first_weights, n)]
+    last = pools.last_names[draw_index(rng, pools.last_weights, n)]
+    city = draw_index(rng, pools.city_weights, n)
+    number = block.first_customer_id + np.arange(n)
+    domain = EMAIL_DOMAINS[rng.integers(0, len(EMAIL_DOMAINS), n)]
+    # Emails from name + customer number: unique by construction (Faker's email() repeats).
+    email = np.char.add(np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last)), number.astype(str))
+    email = np.char.add(np.char.add(email, "@"), domain)
+    area = rng.integers(201, 990, n).astype(str)
+    line = np.char.zfill(rng.integers(100, 200, n).astype(str), 4)  # 555-0100..0199: fictional
+    phone = np.char.add(np.char.add(np.char.add("(", area), ") 555-"), line)
+    low = np.array([config.personas[p].age_range[0] for p in personas.names])[persona]
+    high = np.array([config.personas[p].age_range[1] for p in personas.names])[persona]
+    birth_year = block.timeline.start.year - rng.integers(low, high + 1)
+    return {
+        "first_name": first,
+        "last_name": last,
+        "email": np.where(has_email, email, None),
+        "phone": np.where(rng.random(n) >= MISSING_PHONE, phone, None),
+        "city": pools.cities[city],
+        "state": pools.city_states[city],
+        "region": pools.city_regions[city],
+        "birth_year": np.where(rng.random(n) >= MISSING_BIRTH_YEAR, birth_year, -1),
+    }

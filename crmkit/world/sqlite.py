@@ -1,0 +1,106 @@
+"""The central store as a real relational schema, generated from the data dictionary.
+
+Primary keys, foreign keys (enforced with ``PRAGMA foreign_keys=ON``) and CHECK
+constraints on enumerations and amounts: the database itself guards the contracts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from graphlib import TopologicalSorter
+
+import numpy as np
+import pandas as pd
+
+from crmkit.world.dictionary import Column, Table
+from crmkit.world.vocabulary import terms
+
+SQL_TYPES = {"id": "INTEGER", "int": "INTEGER", "nullable_int": "INTEGER", "float": "REAL", "money": "REAL",
+             "text": "TEXT", "timestamp": "TEXT", "date": "TEXT", "bool": "INTEGER", "category": "TEXT"}
+TIME_FORMATS = {"timestamp": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d"}
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _column_sql(column: Column, table: Table, with_foreign_keys: bool) -> str:
+    parts = [column.name, SQL_TYPES[column.type]]
+    if column.name == table.primary_key:
+        parts.append("PRIMARY KEY")
+    if not column.nullable:
+        parts.append("NOT NULL")
+    checks = []
+    if column.type == "category":
+        checks.append(f"{column.name} IN ({', '.join(_quote(v) for v in terms(column.vocabulary))})")
+    if column.type == "bool":
+        checks.append(f"{column.name} IN (0, 1)")
+    if column.lower_bound is not None:
+        checks.append(f"{column.name} >= {column.lower_bound}")
+    if column.max is not None:
+        checks.append(f"{column.name} <= {column.max}")
+    if checks:
+        parts.append(f"CHECK ({' AND '.join(checks)})")
+    if column.references and with_foreign_keys:
+        target, key = column.references.split(".")
+        parts.append(f"REFERENCES {target}({key})")
+    return " ".join(parts)
+
+
+def create_table_sql(table: Table, with_foreign_keys: bool = True) -> str:
+    """The ``CREATE TABLE`` statement of one dictionary table.
+
+    >>> from crmkit.world.dictionary import table_spec
+    >>> print(create_table_sql(table_spec("products")).splitlines()[1])
+      product_id INTEGER PRIMARY KEY NOT NULL,
+    """
+    body = ",\n  ".join(_column_sql(c, table, with_foreign_keys) for c in table.columns)
+    return f"CREATE TABLE {table.name} (\n  {body}\n)"
+
+
+def insertion_order(tables: dict[str, Table]) -> list[str]:
+    """Table names ordered so that every referenced table comes first."""
+    graph = {name: {c.references.split(".")[0] for c in t.columns if c.references} & set(tables) - {name}
+             for name, t in tables.items()}
+    return list(TopologicalSorter(graph).static_order())
+
+
+def _sql_values(df: pd.DataFrame, table: Table) -> list[tuple]:
+    columns = []
+    for column in table.columns:
+        s = df[column.name]
+        if column.type in TIME_FORMATS:
+            values = s.dt.strftime(TIME_FORMATS[column.type]).to_numpy(dtype=object)
+        elif column.type == "bool":
+            values = s.astype(np.int64).to_numpy(dtype=object)
+        else:
+            values = s.astype(object).to_numpy()
+        columns.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in values])
+    return list(zip(*columns))
+
+
+def create_database(path, specs: dict[str, Table], with_foreign_keys: bool) -> sqlite3.Connection:
+    """A new database file with the schema of ``specs``; returns the open connection."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA foreign_keys=ON")
+    for name in insertion_order(specs):
+        con.execute(create_table_sql(specs[name], with_foreign_keys))
+    return con
+
+
+def insert(con: sqlite3.Connection, spec: Table, df: pd.DataFrame) -> None:
+    """Insert rows; the schema's keys and checks refuse anything inconsistent."""
+    marks = ", ".join("?" * len(spec.columns))
+    con.executemany(f"INSERT INTO {spec.name} VALUES ({marks})", _sql_values(df, spec))
+    con.commit()
+
+
+def write_meta(con: sqlite3.Connection, config_text: str, manifest_text: str) -> None:
+    con.execute("CREATE TABLE _crmkit (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    con.executemany("INSERT INTO _crmkit VALUES (?, ?)", [("config", config_text), ("manifest", manifest_text)])
+    con.commit()
+
+
+def read_table(con: sqlite3.Connection, table: Table) -> pd.DataFrame:
+    """Read one table in insertion order (types are restored by the caller)."""
+    return pd.read_sql_query(f"SELECT * FROM {table.name} ORDER BY rowid", con)

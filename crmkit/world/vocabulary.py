@@ -1,0 +1,48 @@
+"""The canonical vocabulary: the allowed values of every categorical column."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import pandas as pd
+import yaml
+
+from crmkit.errors import describe_allowed
+
+
+@cache
+def vocabulary() -> dict[str, tuple[str, ...]]:
+    """Return every vocabulary list by name.
+
+    >>> vocabulary()["phase"]
+    ('awareness', 'exploration', 'expansion', 'commitment', 'dissolution')
+    """
+    text = files("crmkit.world.data").joinpath("vocabulary.yaml").read_text(encoding="utf-8")
+    return {name: tuple(values) for name, values in yaml.safe_load(text).items()}
+
+
+def terms(name: str) -> tuple[str, ...]:
+    """Return the allowed values of one vocabulary list.
+
+    >>> terms("region")
+    ('Northeast', 'Midwest', 'South', 'West')
+    """
+    vocab = vocabulary()
+    if name not in vocab:
+        raise KeyError(f"unknown vocabulary {name!r}: {describe_allowed(sorted(vocab))}")
+    return vocab[name]
+
+
+def category_dtype(name: str) -> pd.CategoricalDtype:
+    """The pandas categorical type of one vocabulary list, categories in canonical order."""
+    return pd.CategoricalDtype(list(terms(name)))
+
+
+def code_of(name: str, value: str) -> int:
+    """Position of ``value`` in vocabulary ``name``.
+
+    >>> code_of("phase", "expansion")
+    2
+    """
+    return terms(name).index(value)

@@ -1,0 +1,105 @@
+"""The ``World``: observed tables, the hidden truth kept apart, and the config that made them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from crmkit.world.config import WorldConfig
+
+
+class Truth(Mapping):
+    """What really happened, table by table (``truth["customers"]`` or ``truth.customers``).
+
+    Kept apart from the observed tables so an instructor can withhold it.
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame]):
+        self._tables = dict(tables)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        try:
+            return self._tables[name]
+        except KeyError:
+            raise AttributeError(f"no truth table {name!r}; there are: {', '.join(self._tables)}") from None
+
+    def __dir__(self):
+        return [*super().__dir__(), *self._tables]
+
+    def __repr__(self) -> str:
+        return f"Truth({', '.join(f'{k}: {len(v):,} rows' for k, v in self._tables.items())})"
+
+
+class World:
+    """A simulated CRM world (synthetic data).
+
+    Attributes
+    ----------
+    config : WorldConfig
+        Everything needed to make the world again.
+    tables : dict of str to DataFrame
+        The observed tables; each is also an attribute (``world.customers``).
+    truth : Truth
+        What really happened (personas, phases, churn, hold-out value, true uplift...).
+    """
+
+    def __init__(self, config: WorldConfig, tables: dict[str, pd.DataFrame], truth: dict[str, pd.DataFrame] | None):
+        self.config = config
+        self.tables = dict(tables)
+        self.truth = Truth(truth or {})
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"World has no table or attribute {name!r}; tables: {', '.join(tables)}")
+
+    def __dir__(self):
+        return [*super().__dir__(), *self.tables]
+
+    @property
+    def observed_until(self) -> pd.Timestamp:
+        """The last day of the observation window (the pinned reference date)."""
+        return pd.Timestamp(self.config.calendar.observed_until)
+
+    @property
+    def holdout_until(self) -> pd.Timestamp:
+        """The last day of the hold-out period whose outcomes only the truth knows."""
+        return self.observed_until + pd.DateOffset(months=self.config.calendar.holdout_months)
+
+    def row_counts(self) -> pd.Series:
+        """Rows per observed table."""
+        return pd.Series({name: len(df) for name, df in self.tables.items()}, name="rows")
+
+    def save(self, path: str | Path, format: str = "csv", include_truth: bool = True) -> Path:
+        """Save the world to ``path`` as ``csv``, ``parquet`` (folders) or ``sqlite`` (a .db file).
+
+        The truth goes to a ``truth/`` folder (or a separate ``.truth.db`` file) so it can
+        be withheld; ``include_truth=False`` leaves it out. Returns the path written.
+        """
+        from crmkit.world.store import save_world
+
+        return save_world(self, path, format=format, include_truth=include_truth)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k} {len(v):,}" for k, v in self.tables.items())
+        return (f"<World {self.config.name!r} (synthetic): {len(self.tables['customers']):,} customers, "
+                f"observed {self.config.calendar.start_date} to {self.config.calendar.observed_until}; {counts}>")
+
+
+def load_world(path: str | Path, format: str | None = None) -> World:
+    """Load a world saved with :meth:`World.save` (the format is detected when not given)."""
+    from crmkit.world.store import load_world as _load
+
+    return _load(path, format=format)
