@@ -15,10 +15,10 @@ import importlib
 _EXPORTS = {
     "Plan": "model", "Task": "model", "Link": "model", "Estimate": "model",
     "WorkCalendar": "calendar",
-    "load_plan": "io", "plan_from_table": "io", "case_plans": "io",
+    "load_plan": "io", "plan_from_table": "io", "case_plans": "io", "plan_folder": "io",
     "read_table": "table", "plan_to_table": "table", "COLUMNS": "table",
     "check_table": "checks", "Finding": "checks",
-    "schedule": "schedule", "Schedule": "schedule",
+    "schedule": "scheduling", "Schedule": "scheduling",
     "pert_table": "risk", "pert_completion": "risk", "simulate": "risk", "Simulation": "risk",
     "launch_risk": "launch", "LaunchRisk": "launch",
     "write_mspdi": "mspdi", "write_msproject_csv": "msproject_csv", "write_table": "msproject_csv",

@@ -51,10 +51,12 @@ def network(plan: Plan) -> Network:
     known = set(leaves)
     for link in plan.links:
         if link.predecessor not in known or link.successor not in known:
-            raise ConfigError(f"link {link} to {link.successor} names a task that is not a leaf of the plan; allowed: {', '.join(leaves[:5])}, ...")
+            raise ConfigError(f"link {link} to {link.successor} names a task that is not a leaf of the plan; "
+                              f"allowed: {', '.join(leaves[:5])}, ...")
     cycle = find_cycle(plan.links)
     if cycle:
-        raise ConfigError(f"links form a dependency cycle {' -> '.join(cycle)}; allowed: links that never lead back to the same task")
+        raise ConfigError(f"links form a dependency cycle {' -> '.join(cycle)}; "
+                          "allowed: links that never lead back to the same task")
     graph = nx.DiGraph()
     graph.add_nodes_from(leaves)
     graph.add_edges_from((link.predecessor, link.successor) for link in plan.links)
@@ -138,7 +140,8 @@ def leaf_durations(plan: Plan, net: Network, durations: str = "most_likely") -> 
     if durations not in DURATIONS:
         raise ConfigError(f"durations is {durations!r}; allowed: one of {', '.join(DURATIONS)}")
     estimates = {task.code: task.estimate for task in plan.leaves}
-    return np.ceil(np.array([getattr(estimates[code], durations) for code in net.codes]) - 1e-9)
+    days = np.array([getattr(estimates[code], durations) for code in net.codes], dtype=float)
+    return np.ceil(days - 1e-9) + 0.0  # + 0.0 turns the -0.0 of a milestone into 0.0
 
 
 def cpm_table(net: Network, durations: np.ndarray) -> pd.DataFrame:
@@ -146,7 +149,7 @@ def cpm_table(net: Network, durations: np.ndarray) -> pd.DataFrame:
 
     >>> net = Network(("a", "b", "c"), np.array([0, 0]), np.array([1, 2]), np.zeros(2),
     ...               np.array([True, True]), np.array([False, False]))  # a -> b, a -> c
-    >>> cpm_table(net, np.array([2.0, 3.0, 1.0]))[["es", "ef", "total_float", "critical"]]
+    >>> cpm_table(net, np.array([2.0, 3.0, 1.0]))[["es", "ef", "total_float", "critical"]]  # doctest: +NORMALIZE_WHITESPACE
                es   ef  total_float  critical
     wbs_code
     a         0.0  2.0          0.0      True

@@ -41,7 +41,9 @@ COLUMNS = (
 REQUIRED = COLUMNS[:3]
 ESTIMATE_COLUMNS = ("optimistic", "most_likely", "pessimistic")
 CODE = re.compile(r"^\d+(\.\d+)*$")
-PREDECESSOR = re.compile(r"^(?P<code>\d+(?:\.\d+)*)\s*(?P<type>FS|SS|FF|SF)?\s*(?:(?P<lag>[+-]\s*\d+)\s*(?:d|days?)?)?$", re.I)
+PREDECESSOR = re.compile(
+    r"^(?P<code>\d+(?:\.\d+)*)\s*(?P<type>FS|SS|FF|SF)?\s*(?:(?P<lag>[+-]\s*\d+)\s*(?:d|days?)?)?$", re.IGNORECASE
+)
 YES, NO = ("yes", "y", "true", "1", "x"), ("no", "n", "false", "0", "")
 
 

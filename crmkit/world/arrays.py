@@ -22,6 +22,21 @@ def next_time_after(event_customer, event_time, customer, time) -> np.ndarray:
     return np.where(found, key[safe] - customer * _SPREAD, np.inf) if len(key) else np.full(len(customer), np.inf)
 
 
+def last_time_before(event_customer, event_time, customer, time) -> np.ndarray:
+    """For each (customer, time), the latest event time of that customer at or before it (-inf if none).
+
+    >>> last_time_before(np.array([0, 0, 1]), np.array([5.0, 9.0, 2.0]), np.array([0, 0, 1]), np.array([6.0, 4.0, 3.0])).tolist()
+    [5.0, -inf, 2.0]
+    """
+    if not len(event_time):
+        return np.full(len(customer), -np.inf)
+    key = np.sort(event_customer * _SPREAD + event_time)
+    pos = np.searchsorted(key, customer * _SPREAD + time, side="right") - 1
+    safe = np.maximum(pos, 0)
+    found = (pos >= 0) & (np.floor(key[safe] / _SPREAD + 1e-9) == customer)
+    return np.where(found, key[safe] - customer * _SPREAD, -np.inf)
+
+
 def group_cumsum(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Running total of ``values`` within runs of equal ``keys`` (keys sorted).
 

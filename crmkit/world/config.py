@@ -137,8 +137,10 @@ class Loyalty(Section):
         _check_keys(self.tiers, "loyalty_tier", "tiers")
         if "none" in self.tiers:
             raise ValueError("tiers must not name 'none' (non-members have it)")
-        if list(self.tiers.values()) != sorted(self.tiers.values()) or min(self.tiers.values(), default=0) != 0:
-            raise ValueError("tiers must start at 0 points and rise")
+        ranks = [terms("loyalty_tier").index(t) for t in self.tiers]
+        points = list(self.tiers.values())
+        if ranks != sorted(ranks) or points != sorted(set(points)) or min(points, default=0) != 0:
+            raise ValueError("tiers must start at 0 points and rise, in the order bronze, silver, gold, platinum")
         return self
 
 
@@ -164,6 +166,11 @@ class Product(Section):
     unit_cost: NonNegative
     weight: Positive
     launched_on: dt.date | None = None
+
+
+class Catalogue(Section):
+    remark: Remark
+    items: list[Product] = Field(min_length=1)
 
 
 class Campaign(Section):
@@ -222,14 +229,14 @@ class WorldConfig(Section):
     service: Service
     loyalty: Loyalty
     personalisation: Personalisation
-    products: list[Product] = Field(min_length=1)
+    products: Catalogue
     campaigns: CampaignPlan
 
     @model_validator(mode="after")
     def _consistent(self):
         if not self.personas or sum(p.share for p in self.personas.values()) <= 0:
             raise ValueError("personas: at least one persona needs a positive share")
-        categories = {p.category for p in self.products}
+        categories = {p.category for p in self.products.items}
         for name, persona in self.personas.items():
             unknown = set(persona.category_affinity) - categories
             if unknown:
@@ -237,9 +244,9 @@ class WorldConfig(Section):
                     f"personas.{name}.category_affinity names category {sorted(unknown)[0]!r}; "
                     f"the products' categories are: {', '.join(sorted(categories))}"
                 )
-        skus = [p.sku for p in self.products]
+        skus = [p.sku for p in self.products.items]
         if len(set(skus)) != len(skus):
-            raise ValueError("products: every sku must be unique")
+            raise ValueError("products.items: every sku must be unique")
         for c in self.campaigns.plan:
             end = c.start_date + dt.timedelta(days=c.days)
             if c.start_date < self.calendar.start_date or end > self.calendar.observed_until:

@@ -71,12 +71,12 @@ def _blocks(config: WorldConfig, entropy: int, workers: int) -> Iterator[dict[st
         yield from pool.map(simulate_block, [config] * count, range(count), [entropy] * count)
 
 
-def _progress(iterable, total: int, show: bool | None):
+def _progress(iterable, total: int, customers: int, show: bool | None):
     if show is False or (show is None and total <= 2):
         return iterable
     from tqdm.auto import tqdm
 
-    return tqdm(iterable, total=total, unit="block", desc=f"simulating {total * BLOCK_SIZE:,} customers")
+    return tqdm(iterable, total=total, unit="block", desc=f"simulating {customers:,} customers")
 
 
 def iter_world(config: WorldConfig, workers: int = 1, progress: bool | None = None) -> Iterator[dict[str, pd.DataFrame]]:
@@ -87,7 +87,7 @@ def iter_world(config: WorldConfig, workers: int = 1, progress: bool | None = No
     entropy = master_entropy(config.seed)
     numbering = Numbering()
     count = -(-config.customers // BLOCK_SIZE)
-    for index, block in enumerate(_progress(_blocks(config, entropy, workers), count, progress)):
+    for index, block in enumerate(_progress(_blocks(config, entropy, workers), count, config.customers, progress)):
         keep = config.customers - index * BLOCK_SIZE
         numbered = numbering.number(block, keep)
         yield {name: conform(df, _spec(name), f"block {index}") for name, df in numbered.items()}

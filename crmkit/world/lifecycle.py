@@ -123,8 +123,8 @@ class Lifecycle:
         for m in range(t.months):
             month = Month(m, t.month_starts[m], t.month_starts[m + 1], seasonality[t.month_of_year[m] - 1])
             self._sign_up(month)
-            self._join_loyalty(month)
             churners, end = self._draw_churn(month)
+            self._join_loyalty(month, end)
             orders = [self._organic_orders(month, end)]
             for i, start in starts.items():
                 if month.start <= start < month.end:
@@ -145,11 +145,12 @@ class Lifecycle:
         s.phase[new] = EXPLORATION
         s.active_from = np.where(new, self.people["signup"], month.start)
 
-    def _join_loyalty(self, month: Month) -> None:
+    def _join_loyalty(self, month: Month, end: np.ndarray) -> None:
         s = self.state
-        joining = self.people["loyalty_intent"] & ~s.member & s.active & (self.people["loyalty_join"] < month.end)
+        when = np.maximum(self.people["loyalty_join"], s.active_from)
+        joining = self.people["loyalty_intent"] & ~s.member & s.active & (when < end)  # not after leaving
         idx = np.flatnonzero(joining)
-        self.joins.add(customer=idx, time=np.maximum(self.people["loyalty_join"][idx], s.active_from[idx]))
+        self.joins.add(customer=idx, time=when[idx])
         s.member |= joining
 
     def _buying_rate(self, month: Month) -> np.ndarray:

@@ -30,7 +30,7 @@ class Catalogue:
 
     @classmethod
     def of(cls, config, timeline) -> Catalogue:
-        products = config.products
+        products = config.products.items
         launch = np.array([timeline.days_of(p.launched_on) if p.launched_on else -np.inf for p in products])
         epochs = np.unique(np.r_[-np.inf, launch[np.isfinite(launch)]])
         personas = PersonaTable.of(config).names
@@ -137,7 +137,7 @@ def build_items(block, people: dict, orders: dict) -> tuple[dict, dict]:
 
 def products_table(config) -> pd.DataFrame:
     """The ``products`` table (ids from 1, in config order)."""
-    products = config.products
+    products = config.products.items
     launch = [pd.Timestamp(p.launched_on or config.calendar.start_date) for p in products]
     return pd.DataFrame({
         "product_id": np.arange(1, len(products) + 1),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmkit.world.arrays import next_time_after
+from crmkit.world.arrays import last_time_before, next_time_after
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, terms
 
@@ -41,7 +41,15 @@ class Touchpoints:
         self.personas = PersonaTable.of(block.config)
         self.parts: list[dict] = []
         dissolved = phases["phase"] == code_of("phase", "dissolution")
+        opened = phases["phase"] == code_of("phase", "exploration")  # sign-up or win-back
         self.dissolve_cust, self.dissolve_time = phases["customer"][dissolved], phases["time"][dissolved]
+        self.open_cust, self.open_time = phases["customer"][opened], phases["time"][opened]
+
+    def alive(self, customer, time) -> np.ndarray:
+        """True where the customer's relationship is alive at that time."""
+        opened = last_time_before(self.open_cust, self.open_time, customer, time)
+        ended = last_time_before(self.dissolve_cust, self.dissolve_time, customer, time)
+        return opened > ended
 
     def param(self, name, customers):
         return self.personas.param(self.block.config, name)[self.people["persona"][customers]]
@@ -50,8 +58,8 @@ class Touchpoints:
         customer = np.asarray(customer, dtype=np.int64)
         time = np.asarray(time, dtype=float)
         keep = time < self.block.timeline.observed_end
-        if customer_action and not anonymous:  # nothing the customer does after leaving
-            keep &= time < next_time_after(self.dissolve_cust, self.dissolve_time, customer, time - 1e-9)
+        if customer_action and not anonymous:  # customers act only while the relationship is alive
+            keep &= self.alive(customer, time)
         n = len(customer)
         part = {"customer": customer, "time": time, "channel": np.broadcast_to(channel, n),
                 "kind": np.broadcast_to(kind, n), "order": np.broadcast_to(order, n),

@@ -70,6 +70,7 @@ def schedule(plan: Plan, durations: str = "most_likely") -> Schedule:
     """
     net = network(plan)
     leaves = cpm_table(net, leaf_durations(plan, net, durations))
+    leaves["start"], leaves["finish"] = _datetimes(plan, leaves)
     rows = []
     for task in plan.tasks:
         if task.code in leaves.index:
@@ -80,9 +81,7 @@ def schedule(plan: Plan, durations: str = "most_likely") -> Schedule:
             "wbs_code": task.code, "name": task.name, "kind": task.kind, "level": task.level,
             "summary": task.code not in leaves.index, "milestone": task.milestone, **row,
         })
-    table = pd.DataFrame(rows)
-    table["start"], table["finish"] = _datetimes(plan, table)
-    return Schedule(plan, table[list(COLUMNS)], durations)
+    return Schedule(plan, pd.DataFrame(rows, columns=list(COLUMNS)), durations)
 
 
 def _roll_up(children: pd.DataFrame) -> dict:
@@ -91,13 +90,14 @@ def _roll_up(children: pd.DataFrame) -> dict:
         "duration": ef - es, "es": es, "ef": ef, "ls": children["ls"].min(), "lf": children["lf"].max(),
         "total_float": children["total_float"].min(), "free_float": children["free_float"].min(),
         "critical": bool(children["critical"].any()),
+        "start": children["start"].min(), "finish": children["finish"].max(),
     }
 
 
-def _datetimes(plan: Plan, table: pd.DataFrame):
+def _datetimes(plan: Plan, leaves: pd.DataFrame):
     cal, start = plan.calendar, plan.start
     starts, finishes = [], []
-    for es, ef in zip(table["es"], table["ef"], strict=True):
+    for es, ef in zip(leaves["es"], leaves["ef"], strict=True):
         finish = cal.finish_datetime(start, int(ef))
         # A milestone is reached when its driving work ends, as MS Project shows it.
         starts.append(finish if ef == es else cal.start_datetime(start, int(es)))

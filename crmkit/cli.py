@@ -1,0 +1,84 @@
+"""``crmkit`` on the command line.
+
+    crmkit cases
+    crmkit generate pschse --customers 100000 --seed 7 --format parquet --out data/
+    crmkit datasets --out datasets/
+    crmkit plan export pschse --format mspdi --out pschse.xml
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from crmkit.errors import CrmkitError
+
+
+def _cases(args) -> int:
+    from crmkit.world.cases import cases, load_config
+
+    for name in cases():
+        config = load_config(name)
+        print(f"{name:12} {config.title}: {config.description}")
+    return 0
+
+
+def _generate(args) -> int:
+    from crmkit.world.stream import generate
+
+    path = generate(args.case, out=args.out, customers=args.customers, seed=args.seed, format=args.format,
+                    workers=args.workers, include_truth=not args.no_truth, progress=not args.quiet)
+    print(f"wrote {path}")
+    return 0
+
+
+def _datasets(args) -> int:
+    from crmkit.world.datasets import build_datasets
+
+    for path in build_datasets(args.out, names=args.names or None):
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crmkit", description="Synthetic CRM worlds and lessons (all data synthetic).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("cases", help="list the cases").set_defaults(func=_cases)
+
+    gen = sub.add_parser("generate", help="simulate a world and write it to disk")
+    gen.add_argument("case", help="a case name (see `crmkit cases`) or a path to a world.yaml")
+    gen.add_argument("--customers", type=int, help="number of customers (default: the case's own)")
+    gen.add_argument("--seed", type=int, help="master seed (default: the case's own)")
+    gen.add_argument("--format", default="parquet", choices=["csv", "parquet", "sqlite"])
+    gen.add_argument("--out", required=True, help="folder (csv, parquet) or .db file (sqlite) to write")
+    gen.add_argument("--workers", type=int, default=1, help="processes to use (the world does not depend on it)")
+    gen.add_argument("--no-truth", action="store_true", help="leave the hidden truth out (for handing out)")
+    gen.add_argument("--quiet", action="store_true", help="no progress bar")
+    gen.set_defaults(func=_generate)
+
+    ds = sub.add_parser("datasets", help="regenerate the shipped datasets and their data cards")
+    ds.add_argument("--out", default="datasets", help="folder to write them into")
+    ds.add_argument("names", nargs="*", help="which datasets (default: all)")
+    ds.set_defaults(func=_datasets)
+
+    try:
+        from crmkit.planning.cli import register
+    except ImportError:  # the planning module is optional while it is being built
+        register = None
+    if register is not None:
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; errors the user can fix print one line and exit with 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CrmkitError as exc:
+        print(f"crmkit: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+"""Fixtures of the planning tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def jvm():
+    """Start the JVM with MPXJ's jars once: JPype cannot restart a JVM in one process."""
+    jpype = pytest.importorskip("jpype")
+    pytest.importorskip("mpxj")  # importing mpxj puts its jars on the class path
+    if not jpype.isJVMStarted():
+        jpype.startJVM()
+    return jpype
