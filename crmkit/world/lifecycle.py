@@ -195,7 +195,10 @@ class Lifecycle:
         reachable = live | ((s.phase[chosen] == DISSOLUTION) & (plan.objective == "win_back"))
         uplift = np.where(reachable, self.people["true_response"][chosen] * plan.uplift_scale * self.pers_uplift, 0.0)
         uplift = np.clip(uplift, 0.0, np.maximum(0.95 - baseline, 0.0))
-        self.members.add(campaign=i, customer=chosen, control=control, live=live, baseline=baseline, uplift=uplift)
+        # The true uplift is the campaign's effect on the chance of buying in the window:
+        # a contacted customer who would have bought anyway adds nothing to it.
+        effect = np.where(live, uplift * (1 - baseline), uplift)
+        self.members.add(campaign=i, customer=chosen, control=control, live=live, baseline=baseline, uplift=effect)
         respond = ~control & (self.rng.random(len(chosen)) < uplift)
         back = chosen[respond & ~live]
         stop = np.where(live, window_end, np.minimum(start + plan.days, month.end))[respond]

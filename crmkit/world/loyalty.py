@@ -34,6 +34,10 @@ def build_ledger(block, joins: dict, orders: dict, observed: np.ndarray) -> dict
     sort = np.lexsort((reason, rows_time, rows_cust))
     rows_cust, rows_time, reason, points, order_row = (a[sort] for a in (rows_cust, rows_time, reason, points, order_row))
 
+    if not len(rows_cust):  # no members (programme off, or nobody joined yet)
+        empty = np.zeros(0, dtype=np.int64)
+        return {"customer": empty, "time": np.zeros(0), "reason": empty, "points": empty, "order": empty,
+                "balance": empty, "tier": empty}
     earned = group_cumsum(rows_cust, points)
     vouchers = earned // loyalty.redeem_threshold
     new_vouchers = vouchers - np.r_[0, vouchers[:-1]] * _same_as_previous(rows_cust)

@@ -53,7 +53,7 @@ def active_spells(phases: pd.DataFrame) -> pd.DataFrame:
     spells = pd.merge_asof(starts.sort_values("started_at")[["customer_id", "started_at"]],
                            ends.sort_values("until"), left_on="started_at", right_on="until",
                            by="customer_id", direction="forward", allow_exact_matches=True)
-    return spells.rename(columns={"started_at": "since"}).fillna({"until": pd.Timestamp.max})
+    return spells.rename(columns={"started_at": "since"}).fillna({"until": pd.Timestamp("2262-01-01").as_unit("s")})
 
 
 def _within_spells(events: pd.DataFrame, time_col: str, spells: pd.DataFrame) -> pd.Series:

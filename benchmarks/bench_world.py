@@ -1,0 +1,163 @@
+"""Speed and memory of the world engine against a Faker per-row loop (prints figures).
+
+Run: .venv/bin/python benchmarks/bench_world.py [--customers 1000000] [--workers 2]
+
+Each world is generated in a fresh child process, so its peak memory is its own and not
+what an earlier run (or the Faker loop) left behind. In the child, ``RUSAGE_SELF`` is the
+main process and ``RUSAGE_CHILDREN`` the largest worker; forked workers share the main
+process's pages, so ``main + workers x largest worker`` is an upper bound of the total.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 60  # 1M customers, 2 workers, simulated and written as Parquet
+TARGET_PEAK_GB = 6
+TARGET_FAKER_RATIO = 200  # crmkit customers per second over the Faker loop's rows per second
+GB = 1024**3
+
+
+def peak_bytes(who: int) -> int:
+    """Peak resident memory of this process or of its largest waited-for child, in bytes."""
+    kib_or_bytes = resource.getrusage(who).ru_maxrss
+    return kib_or_bytes if sys.platform == "darwin" else kib_or_bytes * 1024  # Linux reports KiB
+
+
+def child_run(customers: int, workers: int, out: Path) -> dict:
+    """Simulate and save one world as Parquet; return time, peak memory and row counts."""
+    from crmkit.world.stream import generate
+
+    start = time.perf_counter()
+    path = generate("pschse", out=out, customers=customers, seed=7, format="parquet", workers=workers, progress=False)
+    seconds = time.perf_counter() - start
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    rows = {**manifest["rows"], **{f"truth/{k}": v for k, v in manifest["truth_rows"].items()}}
+    return {"customers": customers, "workers": workers, "seconds": seconds, "rows": rows,
+            "main_peak": peak_bytes(resource.RUSAGE_SELF), "worker_peak": peak_bytes(resource.RUSAGE_CHILDREN)}
+
+
+def measure_world(customers: int, workers: int, out: Path) -> dict:
+    """Run :func:`child_run` in a fresh interpreter and read its JSON answer."""
+    command = [sys.executable, __file__, "--child", "--customers", str(customers), "--workers", str(workers),
+               "--out", str(out)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def faker_rows_per_second(rows: int) -> float:
+    """Rows per second of a seeded Faker loop building the customer columns one row at a time."""
+    import pandas as pd
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(7)
+    start = time.perf_counter()
+    records = []
+    for i in range(rows):
+        first, last = fake.first_name(), fake.last_name()
+        records.append({
+            "customer_id": i + 1, "first_name": first, "last_name": last,
+            "email": f"{first}.{last}{i + 1}@example.com".lower(), "phone": fake.phone_number(),
+            "city": fake.city(), "state": fake.state_abbr(), "birth_year": fake.date_of_birth().year,
+            "signup_date": fake.date_between("-3y", "today"),
+        })
+    pd.DataFrame.from_records(records)
+    return rows / (time.perf_counter() - start)
+
+
+def crmkit_customer_rows_per_second(customers: int) -> float:
+    """Rows per second of the engine's own customer draw (names, contacts, places, traits) alone.
+
+    The same job as the Faker loop, block by block, so the two rates compare like for like.
+    """
+    import pandas as pd
+
+    from crmkit._random import master_entropy
+    from crmkit.world.block import BLOCK_SIZE, Block
+    from crmkit.world.cases import load_config
+    from crmkit.world.names import name_pools
+    from crmkit.world.people import draw_customers
+    from crmkit.world.timeline import Timeline
+
+    config = load_config("pschse")
+    timeline, entropy = Timeline.of(config.calendar), master_entropy(7)
+    name_pools()  # built once per process; a world pays it once too
+    draw_customers(Block(config, timeline, 0, entropy))  # warm-up: first-call imports and caches
+    blocks = max(customers // BLOCK_SIZE, 1)
+    start = time.perf_counter()
+    for index in range(blocks):
+        people = draw_customers(Block(config, timeline, index, entropy))
+        pd.DataFrame({k: people[k] for k in ("first_name", "last_name", "email", "phone", "city", "state",
+                                             "birth_year", "signup")})
+    return blocks * BLOCK_SIZE / (time.perf_counter() - start)
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+def report(run: dict, faker_rate: float) -> None:
+    """Print one world's figures: time, memory, rows per second per table, ratio to Faker."""
+    upper = run["main_peak"] + run["workers"] * run["worker_peak"]
+    print(f"\n== pschse, {run['customers']:,} customers, {run['workers']} worker(s), Parquet")
+    print(f"time to simulate and save   {run['seconds']:8.1f} s", end="")
+    print(f"   (target for 1,000,000: < {TARGET_SECONDS} s: {verdict(run['seconds'] < TARGET_SECONDS)})"
+          if run["customers"] == 1_000_000 else "")
+    print(f"peak memory, main process   {run['main_peak'] / GB:8.2f} GB")
+    print(f"peak memory, largest worker {run['worker_peak'] / GB:8.2f} GB")
+    print(f"peak memory, upper bound    {upper / GB:8.2f} GB   (target < {TARGET_PEAK_GB} GB: "
+          f"{verdict(upper < TARGET_PEAK_GB * GB)})")
+    print(f"{'table':28} {'rows':>13} {'rows/s':>13}")
+    for table, rows in run["rows"].items():
+        print(f"{table:28} {rows:13,} {rows / run['seconds']:13,.0f}")
+    ratio = run["rows"]["customers"] / run["seconds"] / faker_rate
+    print(f"customers rows/s (whole world's time) / Faker loop rows/s = {ratio:,.0f}x "
+          "(the world's time also makes every other table)")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000, help="customers in the main run")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes in the main run")
+    parser.add_argument("--single", type=int, default=200_000,
+                        help="customers in an extra single-worker run (0 to skip)")
+    parser.add_argument("--faker-rows", type=int, default=5_000, help="rows in the Faker loop")
+    parser.add_argument("--customer-draw", type=int, default=200_000, help="rows in crmkit's customer draw")
+    parser.add_argument("--out", type=Path, help="folder for the worlds (default: a temporary one, removed after)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    if args.child:
+        print(json.dumps(child_run(args.customers, args.workers, args.out)))
+        return
+    out = args.out or Path(tempfile.mkdtemp(prefix="crmkit-bench-"))
+    try:
+        faker_rate = faker_rows_per_second(args.faker_rows)
+        own_rate = crmkit_customer_rows_per_second(args.customer_draw)
+        ratio = own_rate / faker_rate
+        print(f"Faker per-row loop, {args.faker_rows:,} rows (customer columns): {faker_rate:12,.0f} rows/s")
+        print(f"crmkit customer draw, {args.customer_draw:,} rows (same columns):  {own_rate:12,.0f} rows/s")
+        print(f"customers table: crmkit / Faker = {ratio:,.0f}x   "
+              f"(target >= {TARGET_FAKER_RATIO}x: {verdict(ratio >= TARGET_FAKER_RATIO)})")
+        report(measure_world(args.customers, args.workers, out / f"w{args.workers}"), faker_rate)
+        if args.single:
+            report(measure_world(args.single, 1, out / "w1"), faker_rate)
+    finally:
+        if args.out is None:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Packaging: conda and pip agree, the two commands exist, and importing does nothing visible."""
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _normalise(requirement: str) -> tuple[str, str]:
+    name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def test_environment_yml_names_the_same_packages_and_versions_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pip_side = {_normalise(r) for r in project["dependencies"]}
+    for extra in ("lab", "test"):
+        pip_side |= {_normalise(r) for r in project["optional-dependencies"][extra]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    conda_side = set()
+    for item in env:
+        if isinstance(item, dict):
+            conda_side |= {_normalise(r) for r in item["pip"] if not r.startswith("-")}
+        elif not item.startswith(("python", "pip")):
+            conda_side.add(_normalise(item))
+    assert conda_side == pip_side, f"only in environment.yml: {conda_side - pip_side}; only in pyproject: {pip_side - conda_side}"
+    assert any(str(i).startswith("python>=3.11") for i in env)
+
+
+def test_faker_is_pinned_exactly_and_constraints_pin_everything():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert any(re.fullmatch(r"faker==[\d.]+", r.lower()) for r in project["dependencies"])
+    pins = [line for line in (ROOT / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")]
+    assert pins and all("==" in line for line in pins)
+
+
+def test_import_has_no_side_effects():
+    code = (
+        "import sys, warnings\n"
+        "warnings.simplefilter('error')\n"
+        "import crmkit, crmkit.world.engine\n"
+        "heavy = [m for m in ('seaborn', 'matplotlib', 'ipywidgets', 'faker', 'tqdm') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "" and out.stderr == ""
+
+
+def test_readme_gives_the_two_commands_first():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()

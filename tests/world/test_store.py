@@ -1,0 +1,128 @@
+"""Saving and loading: equal tables in every format, a real relational store, clear refusals."""
+
+import sqlite3
+
+import pandas as pd
+import pytest
+
+import crmkit as ck
+from crmkit.errors import DataError
+from crmkit.world import store
+
+
+@pytest.fixture(scope="module")
+def small():
+    return ck.simulate("pschse", customers=600, seed=8)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+def test_round_trip_keeps_values_and_types(tmp_path, small, fmt):
+    back = ck.load_world(small.save(tmp_path / "w", format=fmt))
+    assert back.config == small.config
+    for name in small.tables:
+        pd.testing.assert_frame_equal(back.tables[name], small.tables[name], obj=name)
+    for name in small.truth:
+        pd.testing.assert_frame_equal(back.truth[name], small.truth[name], obj=f"truth.{name}")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+def test_truth_can_be_withheld(tmp_path, small, fmt):
+    back = ck.load_world(small.save(tmp_path / "w", format=fmt, include_truth=False))
+    assert len(back.truth) == 0 and len(back.customers) == 600
+
+
+def test_sqlite_parquet_contents_equal_in_two_runs(tmp_path):
+    for run in ("a", "b"):
+        ck.simulate("retailer", customers=200, seed=1).save(tmp_path / f"{run}.db", format="sqlite")
+    dumps = []
+    for run in ("a", "b"):
+        con = sqlite3.connect(tmp_path / f"{run}.db")
+        dumps.append(list(con.iterdump()))
+        con.close()
+    assert dumps[0] == dumps[1]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, small):
+    path = small.save(tmp_path_factory.mktemp("db") / "store.db", format="sqlite")
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA foreign_keys=ON")
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO orders VALUES (999999, 99999999, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, 10, 'none')",  # unknown customer
+        "INSERT INTO orders VALUES (999999, 1, '2024-01-01 00:00:00', 'carrier pigeon', NULL, 1, 10, 0, 10, 'none')",  # not in vocabulary
+        "INSERT INTO orders VALUES (999999, 1, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, -10, 'none')",  # negative amount
+        "INSERT INTO orders SELECT * FROM orders LIMIT 1",  # duplicate key
+        "UPDATE customers SET email_opt_in = 7 WHERE customer_id = 1",  # not a boolean
+    ],
+)
+def test_the_database_guards_the_contract(db, statement):
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(statement)
+
+
+def test_schema_has_foreign_keys(db):
+    refs = db.execute("PRAGMA foreign_key_list(order_items)").fetchall()
+    assert {(r[2], r[3]) for r in refs} == {("orders", "order_id"), ("products", "product_id")}
+
+
+def test_a_missing_column_is_named(tmp_path, small):
+    path = small.save(tmp_path / "w", format="csv")
+    orders = pd.read_csv(path / "orders.csv").drop(columns="net_amount")
+    orders.to_csv(path / "orders.csv", index=False)
+    with pytest.raises(DataError, match="table 'orders' lacks column 'net_amount'"):
+        ck.load_world(path)
+
+
+def test_a_mistyped_column_is_named(tmp_path, small):
+    path = small.save(tmp_path / "w", format="csv")
+    orders = pd.read_csv(path / "orders.csv")
+    orders["item_count"] = "several"
+    orders.to_csv(path / "orders.csv", index=False)
+    with pytest.raises(DataError, match=r"orders.csv: column orders.item_count cannot be read as int"):
+        ck.load_world(path)
+
+
+def test_an_unknown_category_is_named(tmp_path, small):
+    path = small.save(tmp_path / "w", format="parquet")
+    part = next((path / "orders").glob("*.parquet"))
+    orders = pd.read_parquet(part)
+    orders["channel"] = orders["channel"].astype(str).replace({"web": "telegraph"})
+    orders.to_parquet(part)
+    with pytest.raises(DataError, match="column 'channel' has value 'telegraph', not in vocabulary 'order_channel'"):
+        ck.load_world(path)
+
+
+def test_missing_table_and_not_a_world(tmp_path, small):
+    path = small.save(tmp_path / "w", format="csv")
+    (path / "loyalty_ledger.csv").unlink()
+    with pytest.raises(DataError, match="table 'loyalty_ledger' is missing"):
+        ck.load_world(path)
+    with pytest.raises(DataError, match="no saved world here"):
+        ck.load_world(tmp_path)
+
+
+def test_unknown_format_is_refused(tmp_path, small):
+    with pytest.raises(DataError, match="format = 'xlsx': one of 'csv', 'parquet', 'sqlite'"):
+        small.save(tmp_path / "w", format="xlsx")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+def test_a_failed_save_leaves_the_old_world_whole(tmp_path, small, fmt, monkeypatch):
+    target = small.save(tmp_path / "w", format=fmt)
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store.WorldWriter, "finish", explode)
+    bigger = ck.simulate("pschse", customers=700, seed=8)
+    with pytest.raises(RuntimeError, match="disk full"):
+        bigger.save(target, format=fmt)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary leftovers
+    assert len(ck.load_world(target).customers) == 600
