@@ -15,13 +15,11 @@ def launch_risk_explorer(plan: Plan | str = "pschse", runs: int = 10_000, seed=0
     :class:`~crmkit.planning.launch.LaunchRisk`; its children are the buffer slider, the
     uncertainty slider and the method dropdown, so a test can set a value and read it.
 
-    Outside a notebook the widget prints terminal control codes as it refreshes, so
-    this example is skipped here; tests/planning/test_widgets.py runs it.
+    In a notebook (tests/planning/test_widgets.py drives it the same way)::
 
-    >>> explorer = launch_risk_explorer(runs=500, seed=1)  # doctest: +SKIP
-    >>> explorer.children[0].value = 25  # doctest: +SKIP
-    >>> explorer.result.p_committed > explorer.result.p_single_point  # doctest: +SKIP
-    True
+        explorer = launch_risk_explorer(runs=500, seed=1)
+        explorer.children[0].value = 25        # a 25-day buffer
+        explorer.result.p_committed            # chance of meeting the committed date
     """
     import ipywidgets as widgets  # heavy, and only needed when a widget is shown
     import matplotlib.pyplot as plt

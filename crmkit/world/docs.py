@@ -41,13 +41,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def allowed_values(column: Column) -> str:
+def _allowed_values(column: Column) -> str:
     """The values a column may take, in words.
 
     >>> from crmkit.world.dictionary import table_spec
-    >>> allowed_values(table_spec("customers").column("region"))
+    >>> _allowed_values(table_spec("customers").column("region"))
     '`Northeast`, `Midwest`, `South`, `West`'
-    >>> allowed_values(table_spec("campaigns").column("discount_pct"))
+    >>> _allowed_values(table_spec("campaigns").column("discount_pct"))
     '0 to 1'
     """
     if column.vocabulary:
@@ -60,7 +60,7 @@ def allowed_values(column: Column) -> str:
     return f"at most {high:g}" if high is not None else ""
 
 
-def key_of(column: Column, table: Table) -> str:
+def _key_of(column: Column, table: Table) -> str:
     """'primary key', 'references x.y', both, or nothing."""
     parts = ["primary key"] if column.name == table.primary_key else []
     if column.references:
@@ -69,14 +69,27 @@ def key_of(column: Column, table: Table) -> str:
 
 
 def table_markdown(table: Table) -> str:
-    """One table as a Markdown section: heading, description and a row per column."""
+    """One table as a Markdown section.
+
+    Parameters
+    ----------
+    table : Table
+        A table of :func:`~crmkit.world.dictionary.observed_tables` or
+        :func:`~crmkit.world.dictionary.truth_tables` (headed ``truth/<name>``).
+
+    Returns
+    -------
+    str
+        A heading, the description and scope, and one table row per column: name, type,
+        whether it may be empty, allowed values, key or reference, description.
+    """
     name = f"truth/{table.name}" if table.is_truth else table.name
     lines = [f"### `{name}`", "", f"{table.description} Scope: {table.scope}.", "",
              "| column | type | empty allowed | allowed values | key | description |", "|---|---|---|---|---|---|"]
     for c in table.columns:
         kind = f"category (`{c.vocabulary}`)" if c.vocabulary else c.type
         empty = "yes" if c.nullable else ""
-        lines.append(f"| `{c.name}` | {kind} | {empty} | {allowed_values(c)} | {key_of(c, table)} | {_cell(c.description)} |")
+        lines.append(f"| `{c.name}` | {kind} | {empty} | {_allowed_values(c)} | {_key_of(c, table)} | {_cell(c.description)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -89,8 +102,15 @@ def vocabulary_markdown() -> str:
 
 
 def data_dictionary_markdown() -> str:
-    """The whole data dictionary page as Markdown.
+    """The whole data dictionary page as Markdown: types, observed tables, truth, vocabulary.
 
+    Returns
+    -------
+    str
+        The text of ``docs/data_dictionary.md``; the same dictionary always gives the same text.
+
+    Examples
+    --------
     >>> text = data_dictionary_markdown()
     >>> text.splitlines()[0]
     '# Data dictionary of a crmkit world'

@@ -12,7 +12,7 @@ from crmkit.errors import ConfigError
 from crmkit.planning.cpm import cpm_table, leaf_durations, network
 from crmkit.planning.model import Link
 
-from planning_helpers import network_plan
+from tests.planning.planning_helpers import network_plan
 
 
 def solve(plan):

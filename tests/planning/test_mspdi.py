@@ -9,7 +9,7 @@ import pytest
 
 from crmkit.planning import load_plan, schedule, write_mspdi
 from crmkit.planning.mspdi import LINK_TYPE_CODES, NAMESPACE
-from planning_helpers import network_plan
+from tests.planning.planning_helpers import network_plan
 
 NS = {"p": NAMESPACE}
 

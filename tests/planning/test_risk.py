@@ -8,7 +8,7 @@ import pytest
 from crmkit.errors import ConfigError
 from crmkit.planning import Estimate, load_plan, pert_completion, pert_table, schedule, simulate
 from crmkit.planning.risk import draw_durations
-from planning_helpers import network_plan
+from tests.planning.planning_helpers import network_plan
 
 
 def test_pert_expected_duration_and_variance():

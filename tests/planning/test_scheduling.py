@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from crmkit.planning import WorkCalendar, load_plan, schedule
-from planning_helpers import network_plan
+from tests.planning.planning_helpers import network_plan
 
 MLK = WorkCalendar(holidays=((dt.date(2026, 1, 19), "Birthday of Martin Luther King, Jr."),))
 
