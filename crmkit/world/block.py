@@ -17,8 +17,11 @@ from crmkit._random import child_generator
 from crmkit.world import tables
 from crmkit.world.campaigns import member_status, responses
 from crmkit.world.config import WorldConfig
+from crmkit.world.context import BlockContext, add_frames
+from crmkit.world.dictionary import table_spec
 from crmkit.world.lifecycle import run_lifecycle
 from crmkit.world.loyalty import build_ledger
+from crmkit.world.ops import BLOCK_COMPONENTS
 from crmkit.world.orders import attribute_redemptions, build_items, build_orders, expected_order_value
 from crmkit.world.people import draw_customers
 from crmkit.world.timeline import Timeline
@@ -66,4 +69,13 @@ def simulate_block(config: WorldConfig, index: int, entropy: int) -> dict[str, p
     observed = orders["time"] < block.timeline.observed_end
     ledger = build_ledger(block, joins, orders, observed)
     interactions = build_interactions(block, people, orders, observed, phases, joins, members)
-    return tables.assemble(block, people, orders, items, observed, phases, joins, members, ledger, interactions)
+    order_id = tables.observed_order_ids(orders, observed)
+    frames = tables.assemble(block, people, orders, items, observed, order_id, phases, joins, members, ledger, interactions)
+    context = BlockContext(block, people, orders, observed, order_id, phases, joins, members, frames)
+    for component in BLOCK_COMPONENTS:  # operational CRM: leads, deals, cases, feedback, billing, sources
+        add_frames(frames, component(context), primary_key)
+    return frames
+
+
+def primary_key(name: str) -> str:
+    return table_spec(name.removeprefix("truth."), truth=name.startswith("truth.")).primary_key

@@ -10,28 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from crmkit.world.ops.finance import FinanceConfig
+from crmkit.world.ops.partners import PartnersConfig
+from crmkit.world.ops.sales import SalesConfig
+from crmkit.world.ops.service_desk import ServiceDeskConfig
+from crmkit.world.ops.sources import SourcesConfig
+from crmkit.world.ops.staff import StaffConfig
+from crmkit.world.sections import NonNegative, Positive, Probability, Remark, Section, check_keys
 from crmkit.world.vocabulary import terms
-
-Probability = Annotated[float, Field(ge=0, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-Remark = Annotated[str, Field(min_length=3, description="Where the numbers come from, or that they are invented.")]
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _check_keys(mapping: dict, vocab: str, field: str) -> dict:
-    allowed = terms(vocab)
-    for key in mapping:
-        if key not in allowed:
-            raise ValueError(f"{field} has key {key!r}; allowed keys: {', '.join(allowed)}")
-    if mapping and sum(mapping.values()) <= 0:
-        raise ValueError(f"{field} weights must not all be zero")
-    return mapping
 
 
 class Calendar(Section):
@@ -74,8 +62,8 @@ class Persona(Section):
     social_per_month: NonNegative
     registration_rate: Probability
 
-    _channels = field_validator("channel_mix")(lambda v: _check_keys(v, "order_channel", "channel_mix"))
-    _sources = field_validator("acquisition_mix")(lambda v: _check_keys(v, "acquisition_source", "acquisition_mix"))
+    _channels = field_validator("channel_mix")(lambda v: check_keys(v, "order_channel", "channel_mix"))
+    _sources = field_validator("acquisition_mix")(lambda v: check_keys(v, "acquisition_source", "acquisition_mix"))
 
 
 class Phases(Section):
@@ -116,7 +104,7 @@ class Service(Section):
     def _level(self):
         if self.level not in self.levels:
             raise ValueError(f"level {self.level!r} is not one of the levels: {', '.join(self.levels)}")
-        _check_keys(self.issue_mix, "service_issue", "issue_mix")
+        check_keys(self.issue_mix, "service_issue", "issue_mix")
         return self
 
 
@@ -134,7 +122,7 @@ class Loyalty(Section):
 
     @model_validator(mode="after")
     def _tiers(self):
-        _check_keys(self.tiers, "loyalty_tier", "tiers")
+        check_keys(self.tiers, "loyalty_tier", "tiers")
         if "none" in self.tiers:
             raise ValueError("tiers must not name 'none' (non-members have it)")
         ranks = [terms("loyalty_tier").index(t) for t in self.tiers]
@@ -231,6 +219,13 @@ class WorldConfig(Section):
     personalisation: Personalisation
     products: Catalogue
     campaigns: CampaignPlan
+    # Operational CRM: optional, so a world can be made without them (their tables stay empty).
+    staff: StaffConfig | None = None
+    partners: PartnersConfig | None = None
+    sales: SalesConfig | None = None
+    service_desk: ServiceDeskConfig | None = None
+    finance: FinanceConfig | None = None
+    sources: SourcesConfig | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -254,6 +249,10 @@ class WorldConfig(Section):
                     f"campaigns.plan: campaign {c.name!r} runs {c.start_date} to {end}, "
                     f"outside the observation window {self.calendar.start_date} to {self.calendar.observed_until}"
                 )
+        plan = {c.name for c in self.campaigns.plan}
+        for partner in self.partners.items if self.partners else []:
+            if partner.joint_campaign is not None and partner.joint_campaign not in plan:
+                raise ValueError(f"partners: joint_campaign {partner.joint_campaign!r} is not a campaign of the plan")
         for source in self.acquisition.paid_sources:
             if source not in terms("acquisition_source"):
                 raise ValueError(f"acquisition.paid_sources has {source!r}; allowed: {', '.join(terms('acquisition_source'))}")

@@ -79,8 +79,12 @@ class Table:
 
 @cache
 def _load() -> dict[str, dict[str, Table]]:
-    text = files("crmkit.world.data").joinpath("data_dictionary.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    data = files("crmkit.world.data")
+    raw = yaml.safe_load(data.joinpath("data_dictionary.yaml").read_text(encoding="utf-8"))
+    for fragment in raw.pop("include", []):  # one file per domain, in the listed order
+        extra = yaml.safe_load(data.joinpath(fragment).read_text(encoding="utf-8")) or {}
+        for section in ("tables", "truth"):
+            raw[section].update(extra.get(section) or {})
     out = {}
     for section in ("tables", "truth"):
         out[section] = {

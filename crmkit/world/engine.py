@@ -24,9 +24,9 @@ from crmkit.world.campaigns import campaigns_table
 from crmkit.world.cases import load_config
 from crmkit.world.config import WorldConfig
 from crmkit.world.dictionary import Table, conform, observed_tables, table_spec
+from crmkit.world.ops import GLOBAL_COMPONENTS
 from crmkit.world.orders import products_table
 
-GLOBAL_TABLES = ("products", "campaigns")
 
 
 def _spec(name: str) -> Table:
@@ -49,7 +49,7 @@ class Numbering:
                 if column.type != "id" and column.references is None:
                     continue
                 target = column.references.split(".")[0] if column.references else name
-                offset = 0 if target in GLOBAL_TABLES else self.offsets[target]
+                offset = 0 if _spec(target).scope == "global" else self.offsets[target]
                 values = df[column.name].to_numpy()
                 numbered = np.where(values >= 0, values + offset + 1, 0)
                 df[column.name] = pd.arrays.IntegerArray(numbered, values < 0) if column.nullable else numbered
@@ -94,11 +94,17 @@ def iter_world(config: WorldConfig, workers: int = 1, progress: bool | None = No
 
 
 def global_tables(config: WorldConfig) -> dict[str, pd.DataFrame]:
-    """The tables that do not grow with the number of customers (products, campaigns)."""
-    return {
-        "products": conform(products_table(config), table_spec("products")),
-        "campaigns": conform(campaigns_table(config), table_spec("campaigns")),
-    }
+    """The tables that do not grow with the number of customers (products, campaigns, staff...)."""
+    frames = {"products": products_table(config), "campaigns": campaigns_table(config)}
+    for component in GLOBAL_COMPONENTS:
+        frames.update(component(config))
+    return {name: conform(df, table_spec(name)) for name, df in frames.items()}
+
+
+def _empty(name: str) -> pd.DataFrame:
+    """A table with no rows, for parts of the world the config leaves out."""
+    spec = table_spec(name)
+    return conform(pd.DataFrame({c: [] for c in spec.column_names}), spec)
 
 
 def _check_workers(workers: Any) -> int:
@@ -143,6 +149,6 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
             parts[name].append(df)
     joined = {name: pd.concat(dfs, ignore_index=True) if len(dfs) > 1 else dfs[0] for name, dfs in parts.items()}
     observed = {**global_tables(config), **{k: v for k, v in joined.items() if not k.startswith("truth.")}}
-    observed = {name: observed[name] for name in observed_tables()}
+    observed = {name: observed.get(name, _empty(name)) for name in observed_tables()}
     truth = {k.removeprefix("truth."): v for k, v in joined.items() if k.startswith("truth.")}
     return World(config, observed, truth)

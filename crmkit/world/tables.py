@@ -18,15 +18,23 @@ def _local_ids(n: int) -> np.ndarray:
     return np.arange(n, dtype=np.int64)
 
 
-def assemble(block, people, orders, items, observed, phases, joins, members, ledger, interactions) -> dict[str, pd.DataFrame]:
-    """Every table of one block (observed and truth), ids local and 0-based (-1 = none)."""
-    ts = block.timeline.to_timestamps
-    n = block.size
-    # Observed orders get local ids in time order; other tables point at orders through this map.
-    obs_rows = np.flatnonzero(observed)
-    obs_rows = obs_rows[np.argsort(orders["time"][obs_rows], kind="stable")]
+def observed_order_ids(orders, observed) -> np.ndarray:
+    """Local id of each order row: observed orders numbered in time order, -1 for hold-out ones.
+
+    Every table that points at an order goes through this map.
+    """
+    rows = np.flatnonzero(observed)
+    rows = rows[np.argsort(orders["time"][rows], kind="stable")]
     order_id = np.full(len(observed), -1, dtype=np.int64)
-    order_id[obs_rows] = _local_ids(len(obs_rows))
+    order_id[rows] = _local_ids(len(rows))
+    return order_id
+
+
+def assemble(block, people, orders, items, observed, order_id, phases, joins, members, ledger, interactions) -> dict[str, pd.DataFrame]:
+    """Every core table of one block (observed and truth), ids local and 0-based (-1 = none)."""
+    ts = block.timeline.to_timestamps
+    obs_rows = np.flatnonzero(order_id >= 0)
+    obs_rows = obs_rows[np.argsort(order_id[obs_rows])]
     out = {
         "customers": _customers(block, people, joins, ledger),
         "orders": pd.DataFrame({

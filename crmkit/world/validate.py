@@ -113,4 +113,9 @@ def check_world(world) -> list[str]:
     act only while their relationship is alive (win-backs open a new spell); that order
     amounts add up; and that loyalty balances are running totals.
     """
-    return _keys_and_values(world) + _chronology(world) + _amounts(world)
+    from crmkit.world.ops import CHECKS
+
+    problems = _keys_and_values(world) + _chronology(world) + _amounts(world)
+    for check in CHECKS:
+        problems += check(world)
+    return problems

@@ -18,8 +18,15 @@ def vocabulary() -> dict[str, tuple[str, ...]]:
     >>> vocabulary()["phase"]
     ('awareness', 'exploration', 'expansion', 'commitment', 'dissolution')
     """
-    text = files("crmkit.world.data").joinpath("vocabulary.yaml").read_text(encoding="utf-8")
-    return {name: tuple(values) for name, values in yaml.safe_load(text).items()}
+    merged: dict[str, tuple[str, ...]] = {}
+    # vocabulary.yaml, then one fragment per domain (vocabulary_sales.yaml, ...), sorted.
+    data = files("crmkit.world.data")
+    for name in sorted(p.name for p in data.iterdir() if p.name.startswith("vocabulary") and p.name.endswith(".yaml")):
+        for key, values in (yaml.safe_load(data.joinpath(name).read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"vocabulary list {key!r} is defined twice (again in {name})")
+            merged[key] = tuple(values)
+    return merged
 
 
 def terms(name: str) -> tuple[str, ...]:

@@ -50,3 +50,10 @@ def test_keys_and_references_are_shown(page):
     assert "| `customer_id` | id |  |  | primary key |" in customers
     orders = _section(page, observed_tables()["orders"])
     assert "references `customers.customer_id`" in orders
+
+
+def test_every_column_type_is_explained():
+    from crmkit.world.docs import TYPES
+
+    used = {c.type for table in TABLES for c in table.columns}
+    assert used <= set(TYPES), f"explain these types in crmkit/world/docs.py TYPES: {sorted(used - set(TYPES))}"

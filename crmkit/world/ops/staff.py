@@ -1,0 +1,56 @@
+"""Staff: the company's sales consultants, event consultants, service agents and account managers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, model_validator
+
+from crmkit._random import child_generator, master_entropy
+from crmkit.world.names import draw_index, name_pools
+from crmkit.world.sections import Remark, Section
+from crmkit.world.vocabulary import terms
+
+
+class StaffConfig(Section):
+    remark: Remark
+    per_region: dict[str, int] = Field(description="Head count of each role in each sales region.")
+    hired_years_before_start: int = Field(5, ge=0, le=40, description="Hiring dates spread over this many years before the start.")
+
+    @model_validator(mode="after")
+    def _roles(self):
+        unknown = set(self.per_region) - set(terms("staff_role"))
+        if unknown:
+            raise ValueError(f"per_region has role {sorted(unknown)[0]!r}; allowed: {', '.join(terms('staff_role'))}")
+        if any(v < 0 for v in self.per_region.values()):
+            raise ValueError("per_region: head counts must be zero or more")
+        return self
+
+
+def tables(config) -> dict[str, pd.DataFrame]:
+    """The ``staff`` table: the same whatever the number of customers (ids from 1)."""
+    if config.staff is None:
+        return {}
+    rng = child_generator(master_entropy(config.seed), "staff")
+    roles, regions = [], []
+    for region in terms("region"):
+        for role, count in config.staff.per_region.items():
+            roles += [role] * count
+            regions += [region] * count
+    n = len(roles)
+    pools = name_pools()
+    first = pools.first_names[draw_index(rng, pools.first_weights, n)]
+    last = pools.last_names[draw_index(rng, pools.last_weights, n)]
+    start = pd.Timestamp(config.calendar.start_date)
+    hired = start - pd.to_timedelta(rng.integers(30, 365 * config.staff.hired_years_before_start + 31, n), unit="D")
+    ids = np.arange(1, n + 1)
+    email = [f"{f.lower()}.{l.lower()}.{i}@staff.example.com" for f, l, i in zip(first, last, ids)]
+    return {"staff": pd.DataFrame({
+        "staff_id": ids, "first_name": first, "last_name": last, "email": email,
+        "role": roles, "region": regions, "hired_on": hired.normalize(),
+    })}
+
+
+def staff_of_role(staff: pd.DataFrame, role: str) -> pd.DataFrame:
+    """The rows of one role (helper for components that assign work to staff)."""
+    return staff[staff.role.astype(str) == role]
