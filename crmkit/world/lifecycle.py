@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from crmkit.world.arrays import rank_in_group
 from crmkit.world.names import draw_index
 from crmkit.world.people import PersonaTable
 from crmkit.world.timeline import DAYS_PER_MONTH
@@ -211,8 +212,7 @@ class Lifecycle:
         s = self.state
         self.orders.add(customer=customers, time=times, campaign=campaign)
         counts = np.bincount(customers, minlength=self.n)
-        first = np.r_[0, np.cumsum(counts)[:-1]][customers]
-        in_life = s.orders_in_life[customers] + np.arange(len(customers)) - first + 1
+        in_life = s.orders_in_life[customers] + rank_in_group(customers) + 1
         for threshold, phase in ((self.config.phases.expansion_after_orders, EXPANSION), (self.config.phases.commitment_after_orders, COMMITMENT)):
             hit = in_life == threshold
             self.phases.add(customer=customers[hit], phase=phase, time=times[hit], winback=False)
