@@ -18,7 +18,7 @@ from crmkit.world import tables
 from crmkit.world.campaigns import member_status, responses
 from crmkit.world.config import WorldConfig
 from crmkit.world.context import BlockContext, add_frames
-from crmkit.world.dictionary import table_spec
+from crmkit.world.dictionary import conform, table_spec
 from crmkit.world.lifecycle import run_lifecycle
 from crmkit.world.loyalty import build_ledger
 from crmkit.world.ops import BLOCK_COMPONENTS
@@ -74,8 +74,13 @@ def simulate_block(config: WorldConfig, index: int, entropy: int) -> dict[str, p
     context = BlockContext(block, people, orders, observed, order_id, phases, joins, members, frames)
     for component in BLOCK_COMPONENTS:  # operational CRM: leads, deals, cases, feedback, billing, sources
         add_frames(frames, component(context), primary_key)
-    return frames
+    # Typed here, in the worker, so the main process only numbers and writes.
+    return {name: conform(df, _spec(name), f"block {index}", keep=("_customer",)) for name, df in frames.items()}
+
+
+def _spec(name: str):
+    return table_spec(name.removeprefix("truth."), truth=name.startswith("truth."))
 
 
 def primary_key(name: str) -> str:
-    return table_spec(name.removeprefix("truth."), truth=name.startswith("truth.")).primary_key
+    return _spec(name).primary_key

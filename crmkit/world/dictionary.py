@@ -125,17 +125,19 @@ def table_spec(name: str, truth: bool = False) -> Table:
 
 
 def _to_dtype(series: pd.Series, column: Column) -> pd.Series:
+    if series.dtype == column.dtype:  # already right: the common case after simulation
+        return series
     if column.type in ("timestamp", "date"):
         return pd.to_datetime(series).astype(TIME_UNIT)
     if column.type == "category":
-        values = series.astype("object").where(series.notna(), None)
-        bad = set(values.dropna().unique()) - set(terms(column.vocabulary))
-        if bad:
+        allowed = list(terms(column.vocabulary))
+        unknown = (series.notna() & ~series.astype("object").isin(allowed)).to_numpy()
+        if unknown.any():
             raise DataError(
-                f"column {column.name!r} has value {sorted(bad)[0]!r}, not in vocabulary "
+                f"column {column.name!r} has value {series[unknown].iloc[0]!r}, not in vocabulary "
                 f"{column.vocabulary!r}: {describe_allowed(terms(column.vocabulary))}"
             )
-        return values.astype(column.dtype)
+        return pd.Series(pd.Categorical(series, categories=allowed), index=series.index, name=series.name)
     if column.type == "bool":
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             return series.map({"True": True, "False": False, "1": True, "0": False, True: True, False: False}).astype(bool)
@@ -145,16 +147,17 @@ def _to_dtype(series: pd.Series, column: Column) -> pd.Series:
     return series.astype(column.dtype)
 
 
-def conform(df: pd.DataFrame, table: Table, source: str = "table") -> pd.DataFrame:
+def conform(df: pd.DataFrame, table: Table, source: str = "table", keep: tuple[str, ...] = ()) -> pd.DataFrame:
     """Return ``df`` with exactly the dictionary's columns, in order, with their dtypes.
 
     Raises :class:`DataError` naming the table, the column and the problem when a column
-    is missing or its values cannot take the declared type.
+    is missing or its values cannot take the declared type. Columns named in ``keep``
+    (the engine's internal ``_customer``) are allowed and kept at the end.
     """
-    check_columns(df, table, source)
+    check_columns(df.drop(columns=[c for c in keep if c in df]), table, source)
     df = df.reset_index(drop=True)
     out = {}
-    for column in table.columns:
+    for column in [*table.columns, *(Column(c, "int", "internal") for c in keep if c in df)]:
         try:
             out[column.name] = _to_dtype(df[column.name], column)
         except (ValueError, TypeError) as exc:

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -20,6 +20,8 @@ import pandas as pd
 from crmkit._random import SeedLike, master_entropy
 from crmkit.errors import ConfigError
 from crmkit.world.block import BLOCK_SIZE, simulate_block
+
+ID_STRIDE = 100_000_000  # room for the rows of one table in one block of customers
 from crmkit.world.campaigns import campaigns_table
 from crmkit.world.cases import load_config
 from crmkit.world.config import WorldConfig
@@ -28,47 +30,78 @@ from crmkit.world.ops import GLOBAL_COMPONENTS
 from crmkit.world.orders import products_table
 
 
-
 def _spec(name: str) -> Table:
     return table_spec(name.removeprefix("truth."), truth=name.startswith("truth."))
 
 
-class Numbering:
-    """Turns each block's local ids into world ids: a table's rows are numbered after
-    every row of the earlier blocks (all of them, even rows a smaller world drops)."""
+def id_offset(table: str, block: int) -> int:
+    """What block ``block`` adds to the local ids of ``table``.
 
-    def __init__(self):
-        self.offsets: dict[str, int] = defaultdict(int)
+    Ids encode their block, so no block needs to know how many rows the others have:
+    customers are numbered densely (every block has exactly ``BLOCK_SIZE``), other
+    customer-scoped tables start each block at a multiple of ``ID_STRIDE`` (worlds of up
+    to one block, the shipped datasets among them, are numbered 1, 2, 3...).
 
-    def number(self, block: dict[str, pd.DataFrame], keep: int) -> dict[str, pd.DataFrame]:
-        out = {}
-        for name, df in block.items():
-            spec = _spec(name)
-            df = df.copy()
-            for column in spec.columns:
-                if column.type != "id" and column.references is None:
-                    continue
-                target = column.references.split(".")[0] if column.references else name
-                offset = 0 if _spec(target).scope == "global" else self.offsets[target]
-                values = df[column.name].to_numpy()
-                numbered = np.where(values >= 0, values + offset + 1, 0)
-                df[column.name] = pd.arrays.IntegerArray(numbered, values < 0) if column.nullable else numbered
-            kept = df[df["_customer"] < keep] if keep < BLOCK_SIZE else df
-            out[name] = kept.drop(columns="_customer")
-        for name, df in block.items():
-            self.offsets[name] += len(df)
-        return out
+    >>> id_offset("customers", 2), id_offset("orders", 2), id_offset("products", 2)
+    (20000, 200000000, 0)
+    """
+    spec = _spec(table)
+    if spec.scope == "global":
+        return 0
+    return block * (BLOCK_SIZE if spec.primary_key == "customer_id" else ID_STRIDE)
 
 
-def _blocks(config: WorldConfig, entropy: int, workers: int) -> Iterator[dict[str, pd.DataFrame]]:
-    count = -(-config.customers // BLOCK_SIZE)
+def number_block(frames: dict[str, pd.DataFrame], index: int, keep: int) -> dict[str, pd.DataFrame]:
+    """Turn a block's local ids (0-based, -1 for none) into world ids and keep the rows of
+    its first ``keep`` customers (all of them but in a world's last block)."""
+    out = {}
+    for name, df in frames.items():
+        spec = _spec(name)
+        columns = {}
+        for column in spec.columns:
+            if column.type != "id" and column.references is None:
+                continue
+            target = column.references.split(".")[0] if column.references else name
+            values = df[column.name].fillna(-1).to_numpy(dtype=np.int64)
+            if _spec(target).scope != "global" and len(values) and values.max() >= ID_STRIDE:
+                raise ConfigError(f"table {name!r}: more than {ID_STRIDE:,} rows in one block of customers; lower the rates")
+            numbered = np.where(values >= 0, values + id_offset(target, index) + 1, 0)
+            columns[column.name] = pd.arrays.IntegerArray(numbered, values < 0) if column.nullable else numbered
+        df = df.assign(**columns)
+        if keep < BLOCK_SIZE:
+            df = df[df["_customer"] < keep].reset_index(drop=True)
+        out[name] = df.drop(columns="_customer")
+    return out
+
+
+def world_block(config: WorldConfig, index: int, entropy: int) -> dict[str, pd.DataFrame]:
+    """Block ``index`` of the world, numbered and cut to the world's size (runs in a worker)."""
+    keep = min(config.customers - index * BLOCK_SIZE, BLOCK_SIZE)
+    return number_block(simulate_block(config, index, entropy), index, keep)
+
+
+def block_count(config: WorldConfig) -> int:
+    return -(-config.customers // BLOCK_SIZE)
+
+
+def run_blocks(task, config: WorldConfig, workers: int, *args) -> Iterator:
+    """Yield ``task(config, index, entropy, *args)`` for every block, in block order."""
+    entropy = master_entropy(config.seed)
+    count = block_count(config)
     if workers <= 1 or count == 1:
         for index in range(count):
-            yield simulate_block(config, index, entropy)
+            yield task(config, index, entropy, *args)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        # map() yields in block order, whatever order the workers finish in.
-        yield from pool.map(simulate_block, [config] * count, range(count), [entropy] * count)
+        # Results come back in order, whatever order the workers finish in; only a few
+        # blocks are in flight at once, so finished ones never pile up in memory.
+        pending: deque = deque()
+        for index in range(count):
+            pending.append(pool.submit(task, config, index, entropy, *args))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _progress(iterable, total: int, customers: int, show: bool | None):
@@ -84,13 +117,7 @@ def iter_world(config: WorldConfig, workers: int = 1, progress: bool | None = No
 
     Use this to stream a large world to disk without holding it in memory.
     """
-    entropy = master_entropy(config.seed)
-    numbering = Numbering()
-    count = -(-config.customers // BLOCK_SIZE)
-    for index, block in enumerate(_progress(_blocks(config, entropy, workers), count, config.customers, progress)):
-        keep = config.customers - index * BLOCK_SIZE
-        numbered = numbering.number(block, keep)
-        yield {name: conform(df, _spec(name), f"block {index}") for name, df in numbered.items()}
+    yield from _progress(run_blocks(world_block, config, workers), block_count(config), config.customers, progress)
 
 
 def global_tables(config: WorldConfig) -> dict[str, pd.DataFrame]:

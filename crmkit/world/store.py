@@ -81,6 +81,12 @@ class WorldWriter:
             self._write(truth, truth_tables(), self.truth_rows, truth=True)
         self.parts += 1
 
+    def count(self, rows: dict[str, int], truth_rows: dict[str, int]) -> None:
+        """Record rows that a worker wrote straight into the folder (see :func:`write_parquet_parts`)."""
+        for counts, new in ((self.rows, rows), (self.truth_rows, truth_rows)):
+            for name, n in new.items():
+                counts[name] = counts.get(name, 0) + n
+
     def _write(self, frames, specs, counts, truth: bool) -> None:
         for name in sql.insertion_order(specs):  # referenced tables first, for the database's keys
             if name not in frames:
@@ -97,15 +103,16 @@ class WorldWriter:
                 with open(file, "a", encoding="utf-8", newline="") as out:
                     to_csv_frame(df, spec).to_csv(out, index=False, header=not file.stat().st_size, lineterminator="\n")
             else:
-                (folder / name).mkdir(exist_ok=True)
-                df.to_parquet(folder / name / f"part-{self.parts:05d}.parquet", index=False)
+                write_parquet_parts(folder, {name: df}, self.parts)
 
     def manifest(self) -> dict:
         """What a saved world is: deterministic (no dates), so identical worlds give identical files."""
         return {
             "synthetic": True, "case": self.config.name, "customers": self.config.customers, "seed": self.config.seed,
             "crmkit_version": version("crmkit"), "faker_version": version("faker"),
-            "rows": self.rows, "truth_rows": self.truth_rows,
+            # In dictionary order, however the rows arrived (streamed, or all at once).
+            "rows": {name: self.rows[name] for name in observed_tables() if name in self.rows},
+            "truth_rows": {name: self.truth_rows[name] for name in truth_tables() if name in self.truth_rows},
         }
 
     def finish(self) -> Path:
@@ -133,6 +140,14 @@ class WorldWriter:
             self.tmp_truth.unlink(missing_ok=True)
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def write_parquet_parts(folder: Path, frames: dict[str, pd.DataFrame], part: int) -> dict[str, int]:
+    """Write each table as ``folder/<table>/part-<part>.parquet``; return the rows written."""
+    for name, df in frames.items():
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        df.to_parquet(folder / name / f"part-{part:05d}.parquet", index=False)
+    return {name: len(df) for name, df in frames.items()}
 
 
 def _replace(tmp: Path, target: Path) -> None:

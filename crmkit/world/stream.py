@@ -1,4 +1,8 @@
-"""Writing a world block by block, so a world larger than memory streams to disk."""
+"""Writing a world block by block, so a world larger than memory streams to disk.
+
+For Parquet each worker writes its own blocks' part files; the main process only keeps
+count. CSV and SQLite are appended to in block order by the main process.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,29 @@ from pathlib import Path
 
 from crmkit._random import SeedLike, master_entropy
 from crmkit.world.cases import load_config
-from crmkit.world.engine import _check_workers, global_tables, iter_world
-from crmkit.world.store import WorldWriter
+from crmkit.world.engine import _check_workers, _progress, block_count, global_tables, run_blocks, world_block
+from crmkit.world.store import WorldWriter, write_parquet_parts
+
+
+def split_truth(block: dict) -> tuple[dict, dict]:
+    """Separate a block's observed tables from its ``truth.*`` tables."""
+    observed = {k: v for k, v in block.items() if not k.startswith("truth.")}
+    truth = {k.removeprefix("truth."): v for k, v in block.items() if k.startswith("truth.")}
+    return observed, truth
+
+
+def parquet_block(config, index: int, entropy: int, folder: Path, include_truth: bool) -> tuple[dict, dict]:
+    """Make one block and write its Parquet parts (runs in a worker); return row counts."""
+    observed, truth = split_truth(world_block(config, index, entropy))
+    rows = write_parquet_parts(folder, observed, part=index + 1)  # part 0 holds the global tables
+    truth_rows = write_parquet_parts(folder / "truth", truth, part=index + 1) if include_truth else {}
+    return rows, truth_rows
 
 
 def generate(source="pschse", out: str | Path = "world", customers: int | None = None, seed: SeedLike | None = None,
              format: str = "parquet", workers: int = 1, include_truth: bool = True, progress: bool | None = None,
              **overrides) -> Path:
-    """Simulate a world straight to disk (the files equal those of ``simulate(...).save(...)``).
+    """Simulate a world straight to disk (the same tables as ``simulate(...).save(...)``).
 
     Returns the path written. Nothing is left half-written if it fails or is interrupted.
     """
@@ -23,14 +42,14 @@ def generate(source="pschse", out: str | Path = "world", customers: int | None =
     config = load_config(source, customers=customers, **overrides)
     writer = WorldWriter(out, format, config, include_truth)
     try:
-        first = True
-        for block in iter_world(config, workers, progress):
-            observed = {k: v for k, v in block.items() if not k.startswith("truth.")}
-            if first:
-                observed.update(global_tables(config))
-                first = False
-            truth = {k.removeprefix("truth."): v for k, v in block.items() if k.startswith("truth.")}
-            writer.write(observed, truth)
+        writer.write(global_tables(config))
+        if format == "parquet":
+            blocks = run_blocks(parquet_block, config, workers, writer.tmp, include_truth)
+            for rows, truth_rows in _progress(blocks, block_count(config), config.customers, progress):
+                writer.count(rows, truth_rows)
+        else:
+            for block in _progress(run_blocks(world_block, config, workers), block_count(config), config.customers, progress):
+                writer.write(*split_truth(block))
         return writer.finish()
     except BaseException:
         writer.abort()
