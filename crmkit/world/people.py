@@ -7,8 +7,11 @@ All draws are per block of customers and vectorised; the block's own generators 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from crmkit.world.config import WorldConfig
 from crmkit.world.names import EMAIL_DOMAINS, draw_index, name_pools
@@ -97,30 +100,44 @@ def draw_customers(block) -> dict[str, np.ndarray]:
     return traits
 
 
+def _text(numbers: np.ndarray) -> pa.Array:
+    return pa.array(numbers).cast(pa.string())
+
+
+@cache
+def _lower_pools() -> tuple[pa.Array, pa.Array]:
+    """First and last names in lower case, for building email addresses."""
+    pools = name_pools()
+    return pa.array(np.char.lower(pools.first_names)), pa.array(np.char.lower(pools.last_names))
+
+
 def _identity(block, persona, has_email, personas, config) -> dict[str, np.ndarray]:
     """Cosmetic identity: names, contact details, place and age."""
     n = block.size
     rng = block.rng("identity")
     pools = name_pools()
-    first = pools.first_names[draw_index(rng, pools.first_weights, n)]
-    last = pools.last_names[draw_index(rng, pools.last_weights, n)]
+    first_index = draw_index(rng, pools.first_weights, n)
+    last_index = draw_index(rng, pools.last_weights, n)
+    first, last = pools.first_names[first_index], pools.last_names[last_index]
     city = draw_index(rng, pools.city_weights, n)
     number = block.first_customer_id + np.arange(n)
-    domain = EMAIL_DOMAINS[rng.integers(0, len(EMAIL_DOMAINS), n)]
+    domain = rng.integers(0, len(EMAIL_DOMAINS), n)
     # Emails from name + customer number: unique by construction (Faker's email() repeats).
-    email = np.char.add(np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last)), number.astype(str))
-    email = np.char.add(np.char.add(email, "@"), domain)
-    area = rng.integers(201, 990, n).astype(str)
-    line = np.char.zfill(rng.integers(100, 200, n).astype(str), 4)  # 555-0100..0199: fictional
-    phone = np.char.add(np.char.add(np.char.add("(", area), ") 555-"), line)
+    # Joined with Arrow's string kernels, several times faster than numpy's np.char.
+    lower_first, lower_last = _lower_pools()
+    email = pc.binary_join_element_wise(
+        lower_first.take(first_index), ".", lower_last.take(last_index),
+        _text(number), "@", pa.array(EMAIL_DOMAINS).take(domain), "")
+    area, line = rng.integers(201, 990, n), rng.integers(100, 200, n)  # 555-0100..0199: fictional
+    phone = pc.binary_join_element_wise("(", _text(area), ") 555-0", _text(line), "")
     low = np.array([config.personas[p].age_range[0] for p in personas.names])[persona]
     high = np.array([config.personas[p].age_range[1] for p in personas.names])[persona]
     birth_year = block.timeline.start.year - rng.integers(low, high + 1)
     return {
         "first_name": first,
         "last_name": last,
-        "email": np.where(has_email, email, None),
-        "phone": np.where(rng.random(n) >= MISSING_PHONE, phone, None),
+        "email": np.where(has_email, email.to_numpy(zero_copy_only=False), None),
+        "phone": np.where(rng.random(n) >= MISSING_PHONE, phone.to_numpy(zero_copy_only=False), None),
         "city": pools.cities[city],
         "state": pools.city_states[city],
         "region": pools.city_regions[city],
