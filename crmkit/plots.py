@@ -73,7 +73,7 @@ def plot_orders_by_month(orders: pd.DataFrame, by: str = "channel", ax=None):
     --------
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import crmkit as ck
-    >>> ax = plot_orders_by_month(ck.load_dataset("pschse").orders)
+    >>> ax = plot_orders_by_month(ck.simulate("pschse", customers=300, seed=1).orders)
     >>> ax.get_ylabel()
     'orders per month'
     """

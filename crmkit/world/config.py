@@ -249,6 +249,10 @@ class WorldConfig(Section):
                     f"campaigns.plan: campaign {c.name!r} runs {c.start_date} to {end}, "
                     f"outside the observation window {self.calendar.start_date} to {self.calendar.observed_until}"
                 )
+        for section in (self.staff, self.partners, self.sales, self.service_desk, self.finance, self.sources):
+            check = getattr(section, "check_against", None)
+            if check is not None:  # an operational section's checks against the rest of the world
+                check(self)
         plan = {c.name for c in self.campaigns.plan}
         for partner in self.partners.items if self.partners else []:
             if partner.joint_campaign is not None and partner.joint_campaign not in plan:

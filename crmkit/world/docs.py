@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from crmkit.world.dictionary import Column, Table, observed_tables, truth_tables
+from crmkit.world.ops.sales_crosswalk import crosswalk_markdown
 from crmkit.world.vocabulary import terms, vocabulary
 
 TYPES = {
@@ -121,7 +122,7 @@ def data_dictionary_markdown() -> str:
     sections = [HEADER, f"## Types\n\n| type | meaning |\n|---|---|\n{types}\n",
                 "## Observed tables\n", *map(table_markdown, observed_tables().values()),
                 "## Truth tables (hidden from students)\n", *map(table_markdown, truth_tables().values()),
-                vocabulary_markdown()]
+                crosswalk_markdown(), vocabulary_markdown()]
     return "\n".join(sections)
 
 

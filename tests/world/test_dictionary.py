@@ -50,8 +50,8 @@ def test_conform_refuses_extra_columns():
 
 
 def test_unknown_table():
-    with pytest.raises(DataError, match="unknown table 'leads'"):
-        table_spec("leads")
+    with pytest.raises(DataError, match="unknown table 'prospects'"):
+        table_spec("prospects")
 
 
 def test_vocabulary_lists_the_touchpoints_the_course_names():

@@ -1,0 +1,125 @@
+"""Surveys: NPS and CSAT answers after orders, events and cases, and periodic relationship NPS.
+
+A response's score follows how the relationship really stands when the customer answers
+(minus the log of the true churn hazard: persona, phase, recovered issues and the fading
+grievance of issues not put right; see :mod:`crmkit.world.ops.service_history`) plus what
+the survey is about (a failed order, a home event, a case put right or not). So NPS
+predicts churn in the hold-out period. The comment's topic and tone follow the same
+experience; the truth keeps both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crmkit.world.ops.feedback_phrases import GENERAL_TOPICS, build_comments
+from crmkit.world.ops.service_cases import desk_level
+from crmkit.world.vocabulary import code_of, terms
+
+ISSUE_TOPIC = np.array([0] + [code_of("feedback_topic", "delivery" if i == "late_delivery" else i) for i in terms("service_issue")[1:]])
+NEUTRAL_BAND = 0.3  # |true sentiment| below this reads as neutral
+
+
+def _topic(name):
+    return code_of("feedback_topic", name)
+
+
+def _general_topics(rng, n, config) -> np.ndarray:
+    names = [t for t in GENERAL_TOPICS if t != "loyalty" or config.loyalty.enabled]
+    codes = np.array([_topic(t) for t in names])
+    return codes[rng.integers(0, len(codes), n)]
+
+
+def _responses(**arrays) -> dict[str, np.ndarray]:
+    n = len(arrays["customer"])
+    return {k: np.broadcast_to(v, n).copy() if np.ndim(v) == 0 else v for k, v in arrays.items()}
+
+
+def after_cases(context, cases, rng) -> dict[str, np.ndarray]:
+    """CSAT answers to the survey sent when a case closes."""
+    cfg, level = context.config.service_desk, desk_level(context.config)
+    s = cfg.surveys
+    rows = np.flatnonzero(~np.isnan(cases["closed"]) & (rng.random(len(cases["time"])) < s.after_case_rate))
+    base = np.where(cases["resolved"][rows], s.case_csat_resolved, s.case_csat_unresolved) + level.csat_shift
+    effect = (base - s.csat_mean) / max(s.csat_weight, 1e-9)
+    unresolved_complaint = cases["complaint"][rows] & ~cases["resolved"][rows]
+    true_cause = cases["true_cause"][rows]
+    issue_topic = np.select([true_cause == code_of("case_reason", r) for r in ("late_delivery", "damaged_item", "wrong_item")],
+                            [_topic("delivery"), _topic("damaged_item"), _topic("wrong_item")], _topic("customer_service"))
+    return _responses(customer=cases["customer"][rows], time=cases["closed"][rows] + rng.exponential(1.5, len(rows)),
+                      kind=code_of("survey_kind", "csat"), trigger=code_of("survey_trigger", "after_case"), effect=effect,
+                      topic=np.where(unresolved_complaint, issue_topic, _topic("customer_service")), case=rows, order=-1)
+
+
+def after_orders(context, rng) -> dict[str, np.ndarray]:
+    """Answers to the survey sent after an order (CSAT after a home sales event)."""
+    cfg, o = context.config, context.orders
+    s = cfg.service_desk.surveys
+    rows = np.flatnonzero(context.observed & (rng.random(len(o["time"])) < s.after_order_rate))
+    issue, recovered = o["issue"][rows], o["recovered"][rows]
+    event = o["channel"][rows] == code_of("order_channel", "home_sales_event")
+    effect = np.where(issue > 0, np.where(recovered, s.recovered_order, s.unrecovered_order), 0.0) + np.where(event, s.home_event, 0.0)
+    new = _has_new_product(context)[context.order_id[rows]]
+    topic = np.select([(issue > 0) & ~recovered, issue > 0, event, new],
+                      [ISSUE_TOPIC[issue], _topic("customer_service"), _topic("home_event"), _topic("new_product")],
+                      _general_topics(rng, len(rows), cfg))
+    nps = ~event & (rng.random(len(rows)) < s.after_order_nps_share)
+    return _responses(customer=o["customer"][rows], time=o["time"][rows] + 2 + rng.exponential(4.0, len(rows)),
+                      kind=np.where(nps, code_of("survey_kind", "nps"), code_of("survey_kind", "csat")),
+                      trigger=np.where(event, code_of("survey_trigger", "after_event"), code_of("survey_trigger", "after_order")),
+                      effect=effect, topic=topic, case=-1, order=context.order_id[rows])
+
+
+def _has_new_product(context) -> np.ndarray:
+    """For each local order id: whether the order holds a product launched during the world."""
+    items = context.frames["order_items"]
+    launched = np.array([p.launched_on is not None for p in context.config.products.items])
+    hit = launched[items["product_id"].to_numpy()]
+    return np.bincount(items["order_id"].to_numpy()[hit], minlength=int((context.order_id >= 0).sum())) > 0
+
+
+def relationship(context, history, rng) -> dict[str, np.ndarray]:
+    """Periodic relationship NPS: every few months a share of live customers answers."""
+    cfg, t = context.config, context.timeline
+    s = cfg.service_desk.surveys
+    waves = t.month_starts[s.relationship_every_months:t.observed_months:s.relationship_every_months]
+    n = context.block.size
+    who = [np.flatnonzero(rng.random(n) < s.relationship_rate) for _ in waves]
+    customer = np.concatenate(who) if who else np.zeros(0, np.int64)
+    sent = np.repeat(waves, [len(w) for w in who])
+    time = sent + np.minimum(rng.exponential(3.0, len(customer)), 20.0)
+    grievance, recovered, latest = history.grievance_at(customer, time)
+    topic = np.select([grievance > 0.3, recovered], [ISSUE_TOPIC[latest], _topic("customer_service")], _general_topics(rng, len(customer), cfg))
+    return _responses(customer=customer, time=time, kind=code_of("survey_kind", "nps"), trigger=code_of("survey_trigger", "relationship"),
+                      effect=0.0, topic=topic, case=-1, order=-1)
+
+
+def score(context, history, r, rng) -> dict[str, np.ndarray]:
+    """Keep answers given while alive in the window, sorted by time; add score, sentiment, comment."""
+    keep = (r["time"] < context.timeline.observed_end) & history.alive(r["customer"], r["time"])
+    order = np.lexsort((r["customer"][keep], r["time"][keep]))
+    r = {k: v[keep][order] for k, v in r.items()}
+    s, c = context.config.service_desk.surveys, context.config.service_desk.comments
+    n = len(r["time"])
+    satisfaction, _, _ = history.satisfaction(context.people, r["customer"], r["time"])
+    feeling = satisfaction + r["effect"] + s.score_noise * rng.standard_normal(n)
+    answer = feeling + 0.5 * rng.standard_normal(n)  # a score is a rough reading of the feeling
+    nps = r["kind"] == code_of("survey_kind", "nps")
+    r["score"] = np.where(nps, np.clip(np.round(s.nps_mean + s.nps_weight * answer), 0, 10),
+                          np.clip(np.round(s.csat_mean + s.csat_weight * answer), 1, 5)).astype(np.int64)
+    r["sentiment"] = np.round(np.tanh(feeling / 1.5), 4)
+    r["label"] = np.digitize(r["sentiment"], [-NEUTRAL_BAND, NEUTRAL_BAND])
+    rate = np.array([c.rate.get(x, 0.0) for x in terms("feedback_sentiment")])[r["label"]]
+    commented = rng.random(n) < rate
+    r["comment"] = np.where(commented, None, None).astype(object)
+    r["comment"][commented] = build_comments(rng, r["topic"][commented], r["label"][commented], c.lowercase, c.typo)
+    tagged = np.where(rng.random(n) < c.mistagged, rng.integers(0, len(terms("feedback_topic")), n), r["topic"])
+    r["tag"] = np.where(commented, tagged, -1)
+    return r
+
+
+def surveys(context, history, cases, rng) -> dict[str, np.ndarray]:
+    """Every survey response of the block (see :func:`score` for the columns added)."""
+    parts = [after_cases(context, cases, rng), after_orders(context, rng), relationship(context, history, rng)]
+    joined = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return score(context, history, joined, rng)

@@ -1,0 +1,73 @@
+"""Service agents' activities on cases: the inbound contact, escalation reviews, follow-ups.
+
+Rows follow the ``activities`` spec of the sales component's dictionary; lead and
+opportunity are -1 (none) here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmkit.world.vocabulary import terms
+
+KIND_OF_ORIGIN = {"phone": "call", "email": "email", "web": "email", "chat": "email", "event": "meeting"}
+HOUR = 1 / 24
+
+
+def _subjects(prefix: str, reason: np.ndarray) -> np.ndarray:
+    labels = np.array([f"{prefix}: {r.replace('_', ' ')}" for r in terms("case_reason")], dtype=object)
+    return labels[reason]
+
+
+def _part(rows, kind, direction, status, due, done, subject) -> dict:
+    n = len(rows)
+    return {"case": rows, "kind": np.broadcast_to(np.asarray(kind, dtype=object), n),
+            "direction": np.full(n, direction, dtype=object), "status": np.full(n, status, dtype=object),
+            "due": due, "done": done, "subject": subject}
+
+
+def activity_rows(cases, end: float, rng) -> dict[str, np.ndarray]:
+    """Activities of the block's cases, sorted by due time.
+
+    In: cases (time, closed, origin, reason, escalated, fcr, complaint, owner...). Out:
+    arrays case, kind, direction, status, due, done (days; NaN when not done), subject.
+    """
+    opened, closed = cases["time"], cases["closed"]
+    kinds = np.array([KIND_OF_ORIGIN[o] for o in terms("case_origin")], dtype=object)
+    everyone = np.arange(len(opened))
+    reason = cases["reason"]
+    opening = np.where(cases["complaint"], _subjects("Complaint", reason), _subjects("Request", reason))
+    parts = [_part(everyone, kinds[cases["origin"]], "inbound", "done", opened, opened, opening)]
+    esc = np.flatnonzero(cases["escalated"])
+    review = opened[esc] + HOUR + rng.exponential(0.5, len(esc))
+    review_done = review < np.nan_to_num(closed[esc], nan=end)
+    esc, review = esc[review_done], review[review_done]
+    parts.append(_part(esc, "task", "internal", "done", review, review, _subjects("Escalation review", reason[esc])))
+    follow = np.flatnonzero(~cases["fcr"] & ~np.isnan(closed))
+    kind = np.where(rng.random(len(follow)) < 0.6, "call", "email").astype(object)
+    parts.append(_part(follow, kind, "outbound", "done", closed[follow], closed[follow], _subjects("Resolution", reason[follow])))
+    pending = np.flatnonzero(np.isnan(closed))
+    due = opened[pending] + 1.0
+    ok = due < end  # a follow-up planned inside the window, not yet done at its end
+    pending, due = pending[ok], due[ok]
+    parts.append(_part(pending, "task", "outbound", "planned", due, np.full(len(due), np.nan), _subjects("Follow up", reason[pending])))
+    rows = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.lexsort((rows["case"], rows["due"]))
+    return {k: v[order] for k, v in rows.items()}
+
+
+def activities_frame(context, cases, rng) -> pd.DataFrame:
+    """The ``activities`` rows (columns of the sales dictionary's spec, local ids, ``_customer``)."""
+    a = activity_rows(cases, context.timeline.observed_end, rng)
+    a = {k: v[cases["owner"][a["case"]] >= 0] for k, v in a.items()}  # no agent in the region: nobody logs it
+    ts = context.to_timestamps
+    customer = cases["customer"][a["case"]]
+    n = len(customer)
+    return pd.DataFrame({
+        "activity_id": np.arange(n, dtype=np.int64), "staff_id": cases["owner"][a["case"]], "customer_id": customer,
+        "lead_id": np.full(n, -1, dtype=np.int64), "opportunity_id": np.full(n, -1, dtype=np.int64), "case_id": a["case"],
+        "kind": a["kind"], "direction": a["direction"], "status": a["status"], "due_at": ts(a["due"]), "done_at": ts(a["done"]),
+        "subject": a["subject"], "_customer": customer,
+    })
+
