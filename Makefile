@@ -36,7 +36,7 @@ test-unit: $(STAMP)
 	$(PYTEST) $(XDIST) tests crmkit --doctest-modules
 
 test-notebooks: $(STAMP)
-	$(PYTEST) $(XDIST) --nbval --nbval-current-env -p no:cacheprovider notebooks
+	$(PYTEST) $(XDIST) --dist loadfile --nbval --nbval-current-env -p no:cacheprovider notebooks
 
 datasets: $(STAMP)
 	$(BIN)/crmkit datasets --out datasets
