@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.dictionary import round_money
-from crmkit.world.names import draw_index
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, terms
 
@@ -76,7 +75,7 @@ def expected_order_value(config, timeline, persona, spend_factor) -> np.ndarray:
 
 def build_orders(block, people: dict, life) -> dict[str, np.ndarray]:
     """All orders of the block (observed and hold-out), sorted by customer and time."""
-    config, timeline = block.config, block.timeline
+    config = block.config
     log = life.orders.result()
     issue = np.concatenate(life.service_issue) if life.service_issue else np.array([], dtype=np.int8)
     recovered = np.concatenate(life.service_recovered) if life.service_recovered else np.array([], dtype=bool)
