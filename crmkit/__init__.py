@@ -36,7 +36,7 @@ def __getattr__(name: str):
         from crmkit.world import cases
 
         return getattr(cases, name)
-    if name in ("planning",):
+    if name in ("planning", "analytics", "plots", "frameworks", "explore", "teach"):
         import importlib
 
         return importlib.import_module(f"crmkit.{name}")

@@ -19,7 +19,7 @@ def _normalise(requirement: str) -> tuple[str, str]:
 def test_environment_yml_names_the_same_packages_and_versions_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pip_side = {_normalise(r) for r in project["dependencies"]}
-    for extra in ("lab", "test"):
+    for extra in ("lab", "lecture", "test"):
         pip_side |= {_normalise(r) for r in project["optional-dependencies"][extra]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     conda_side = set()

@@ -7,15 +7,12 @@ yourself if you want seaborn's look.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+__all__ = ["monthly_counts", "plot_orders_by_month"]
+
 import pandas as pd
 import seaborn as sns
 
-
-def _axes(ax, size: tuple[float, float]):
-    if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
+from crmkit.plots._base import new_axes
 
 
 def monthly_counts(df: pd.DataFrame, time_column: str, by: str) -> pd.DataFrame:
@@ -77,7 +74,7 @@ def plot_orders_by_month(orders: pd.DataFrame, by: str = "channel", ax=None):
     >>> ax.get_ylabel()
     'orders per month'
     """
-    ax = _axes(ax, (9, 3.6))
+    ax = new_axes(ax, (9, 3.6))
     counts = monthly_counts(orders, "ordered_at", by)
     sns.lineplot(data=counts, x="month", y="rows", hue=by, marker="o", markersize=3, ax=ax)
     ax.set(xlabel="month", ylabel="orders per month", title=f"Orders per month by {by} (synthetic data)")

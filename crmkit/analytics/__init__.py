@@ -1,0 +1,27 @@
+"""Analyses of a CRM world: pure functions, tables in and tables out.
+
+Each function says in its docstring which columns it reads and which it returns, and
+never changes its inputs. One module per topic; this package gathers their public
+functions (each module lists them in ``__all__``), so ``ck.analytics.rfm(...)`` works.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_MODULES = (
+    "rfm", "value", "retention", "flow", "identity", "segments", "privacy", "recommend",
+    "leads", "pipeline", "forecast", "campaigns", "service", "feedback",
+)
+
+__all__: list[str] = []
+for _name in _MODULES:
+    try:
+        _module = importlib.import_module(f"crmkit.analytics.{_name}")
+    except ModuleNotFoundError as error:  # a topic module not written yet
+        if error.name != f"crmkit.analytics.{_name}":
+            raise
+        continue
+    for _public in getattr(_module, "__all__", ()):
+        globals()[_public] = getattr(_module, _public)
+        __all__.append(_public)

@@ -1,0 +1,1 @@
+"""Interactive explorers: thin ipywidgets shells over crmkit.analytics and crmkit.plots."""

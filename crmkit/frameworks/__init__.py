@@ -1,0 +1,1 @@
+"""The CRM models as data: stages, definitions, sources, and the analyses that illustrate them."""

@@ -1,0 +1,1 @@
+"""Data files of crmkit.frameworks (YAML)."""

@@ -1,0 +1,1 @@
+"""Exercises and checks, student editions, per-student assignments and grading."""
