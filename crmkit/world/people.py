@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -104,42 +105,53 @@ def _text(numbers: np.ndarray) -> pa.Array:
     return pa.array(numbers).cast(pa.string())
 
 
+def _str(values: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """An Arrow string array as pandas' ``str`` dtype (no copy through Python objects)."""
+    return pd.array(values, dtype="str")
+
+
 @cache
-def _lower_pools() -> tuple[pa.Array, pa.Array]:
-    """First and last names in lower case, for building email addresses."""
+def _arrow_pools() -> dict[str, pa.Array]:
+    """The name pools as Arrow arrays (taking from Arrow is many times faster than from numpy)."""
     pools = name_pools()
-    return pa.array(np.char.lower(pools.first_names)), pa.array(np.char.lower(pools.last_names))
+    return {
+        "first": pa.array(pools.first_names), "last": pa.array(pools.last_names),
+        "first_lower": pa.array(np.char.lower(pools.first_names)),
+        "last_lower": pa.array(np.char.lower(pools.last_names)),
+        "city": pa.array(pools.cities), "state": pa.array(pools.city_states), "domain": pa.array(EMAIL_DOMAINS),
+    }
 
 
-def _identity(block, persona, has_email, personas, config) -> dict[str, np.ndarray]:
-    """Cosmetic identity: names, contact details, place and age."""
+def _identity(block, persona, has_email, personas, config) -> dict:
+    """Cosmetic identity: names, contact details, place and age.
+
+    Names and contacts come back as pandas ``str`` arrays (Arrow-backed); region as numpy.
+    """
     n = block.size
     rng = block.rng("identity")
-    pools = name_pools()
+    pools, arrow = name_pools(), _arrow_pools()
     first_index = draw_index(rng, pools.first_weights, n)
     last_index = draw_index(rng, pools.last_weights, n)
-    first, last = pools.first_names[first_index], pools.last_names[last_index]
     city = draw_index(rng, pools.city_weights, n)
     number = block.first_customer_id + np.arange(n)
     domain = rng.integers(0, len(EMAIL_DOMAINS), n)
     # Emails from name + customer number: unique by construction (Faker's email() repeats).
-    # Joined with Arrow's string kernels, several times faster than numpy's np.char.
-    lower_first, lower_last = _lower_pools()
     email = pc.binary_join_element_wise(
-        lower_first.take(first_index), ".", lower_last.take(last_index),
-        _text(number), "@", pa.array(EMAIL_DOMAINS).take(domain), "")
+        arrow["first_lower"].take(first_index), ".", arrow["last_lower"].take(last_index),
+        _text(number), "@", arrow["domain"].take(domain), "")
     area, line = rng.integers(201, 990, n), rng.integers(100, 200, n)  # 555-0100..0199: fictional
     phone = pc.binary_join_element_wise("(", _text(area), ") 555-0", _text(line), "")
     low = np.array([config.personas[p].age_range[0] for p in personas.names])[persona]
     high = np.array([config.personas[p].age_range[1] for p in personas.names])[persona]
     birth_year = block.timeline.start.year - rng.integers(low, high + 1)
+    has_phone = rng.random(n) >= MISSING_PHONE
     return {
-        "first_name": first,
-        "last_name": last,
-        "email": np.where(has_email, email.to_numpy(zero_copy_only=False), None),
-        "phone": np.where(rng.random(n) >= MISSING_PHONE, phone.to_numpy(zero_copy_only=False), None),
-        "city": pools.cities[city],
-        "state": pools.city_states[city],
+        "first_name": _str(arrow["first"].take(first_index)),
+        "last_name": _str(arrow["last"].take(last_index)),
+        "email": _str(pc.if_else(pa.array(has_email), email, None)),
+        "phone": _str(pc.if_else(pa.array(has_phone), phone, None)),
+        "city": _str(arrow["city"].take(city)),
+        "state": _str(arrow["state"].take(city)),
         "region": pools.city_regions[city],
         "birth_year": np.where(rng.random(n) >= MISSING_BIRTH_YEAR, birth_year, -1),
     }
