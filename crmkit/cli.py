@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from crmkit.errors import CrmkitError
@@ -61,11 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("names", nargs="*", help="which datasets (default: all)")
     ds.set_defaults(func=_datasets)
 
-    try:
-        from crmkit.planning.cli import register
-    except ImportError:  # the planning module is optional while it is being built
-        register = None
-    if register is not None:
+    # Each part of the kit adds its own commands.
+    for module in ("crmkit.planning.cli", "crmkit.teach.cli", "crmkit.teach.assignment_cli"):
+        try:
+            register = importlib.import_module(module).register
+        except ModuleNotFoundError as error:  # a part still being built
+            if error.name != module:
+                raise
+            continue
         register(sub)
     return parser
 
