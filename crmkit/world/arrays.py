@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 _SPREAD = 1e6  # days: larger than any world's span, so customer * _SPREAD + time sorts by both
 
@@ -62,3 +64,14 @@ def rank_in_group(keys: np.ndarray) -> np.ndarray:
     starts = np.r_[True, keys[1:] != keys[:-1]]
     first = np.maximum.accumulate(np.where(starts, np.arange(len(keys)), 0))
     return np.arange(len(keys)) - first
+
+
+def take_text(pool: pa.Array, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Strings ``pool[index]`` as a pandas ``str`` array, taken in Arrow (no Python objects).
+
+    Many times faster than indexing a numpy string array and letting pandas convert it.
+
+    >>> list(take_text(pa.array(["call", "email"]), np.array([1, 1, 0])))
+    ['email', 'email', 'call']
+    """
+    return pd.array(pool.take(np.asarray(index, dtype=np.int64)), dtype="str")

@@ -13,6 +13,8 @@ from importlib.resources import files
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from crmkit.errors import DataError, describe_allowed
@@ -130,14 +132,7 @@ def _to_dtype(series: pd.Series, column: Column) -> pd.Series:
     if column.type in ("timestamp", "date"):
         return pd.to_datetime(series).astype(TIME_UNIT)
     if column.type == "category":
-        allowed = list(terms(column.vocabulary))
-        unknown = (series.notna() & ~series.astype("object").isin(allowed)).to_numpy()
-        if unknown.any():
-            raise DataError(
-                f"column {column.name!r} has value {series[unknown].iloc[0]!r}, not in vocabulary "
-                f"{column.vocabulary!r}: {describe_allowed(terms(column.vocabulary))}"
-            )
-        return pd.Series(pd.Categorical(series, categories=allowed), index=series.index, name=series.name)
+        return _to_category(series, column)
     if column.type == "bool":
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             return series.map({"True": True, "False": False, "1": True, "0": False, True: True, False: False}).astype(bool)
@@ -145,6 +140,23 @@ def _to_dtype(series: pd.Series, column: Column) -> pd.Series:
     if column.type == "text":
         return series.astype("str")
     return series.astype(column.dtype)
+
+
+def _to_category(series: pd.Series, column: Column) -> pd.Series:
+    # One hash lookup gives both the codes and the unknown values (faster than isin + Categorical).
+    allowed = list(terms(column.vocabulary))
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        found = pc.index_in(pa.array(series.array), value_set=pa.array(allowed, pa.string()))
+        codes = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    else:
+        codes = pd.Index(allowed, dtype=object).get_indexer(series.to_numpy(dtype=object))
+    unknown = (codes < 0) & series.notna().to_numpy()
+    if unknown.any():
+        raise DataError(
+            f"column {column.name!r} has value {series[unknown].iloc[0]!r}, not in vocabulary "
+            f"{column.vocabulary!r}: {describe_allowed(allowed)}"
+        )
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=column.dtype), index=series.index, name=series.name)
 
 
 def conform(df: pd.DataFrame, table: Table, source: str = "table", keep: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -155,7 +167,8 @@ def conform(df: pd.DataFrame, table: Table, source: str = "table", keep: tuple[s
     (the engine's internal ``_customer``) are allowed and kept at the end.
     """
     check_columns(df.drop(columns=[c for c in keep if c in df]), table, source)
-    df = df.reset_index(drop=True)
+    if not df.index.equals(pd.RangeIndex(len(df))):
+        df = df.reset_index(drop=True)
     out = {}
     for column in [*table.columns, *(Column(c, "int", "internal") for c in keep if c in df)]:
         try:
@@ -164,7 +177,8 @@ def conform(df: pd.DataFrame, table: Table, source: str = "table", keep: tuple[s
             raise DataError(
                 f"{source}: column {table.name}.{column.name} cannot be read as {column.type}: {exc}"
             ) from None
-    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+    # Arrays, not Series: all share one index, so skip pandas' per-column alignment.
+    return pd.DataFrame({name: series.array for name, series in out.items()}, index=pd.RangeIndex(len(df)))
 
 
 def check_columns(df: pd.DataFrame, table: Table, source: str = "table") -> None:

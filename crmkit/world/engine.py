@@ -57,20 +57,23 @@ def number_block(frames: dict[str, pd.DataFrame], index: int, keep: int) -> dict
     out = {}
     for name, df in frames.items():
         spec = _spec(name)
-        columns = {}
+        # Column by column into a new frame: no copy of the untouched columns.
+        series = dict(df.items())  # (items() avoids a column-index lookup per name)
+        customer = series.pop("_customer").to_numpy()
+        columns = {c: s.array for c, s in series.items()}
         for column in spec.columns:
             if column.type != "id" and column.references is None:
                 continue
             target = column.references.split(".")[0] if column.references else name
-            values = df[column.name].fillna(-1).to_numpy(dtype=np.int64)
+            values = np.asarray(series[column.name].fillna(-1), dtype=np.int64)
             if _spec(target).scope != "global" and len(values) and values.max() >= ID_STRIDE:
                 raise ConfigError(f"table {name!r}: more than {ID_STRIDE:,} rows in one block of customers; lower the rates")
             numbered = np.where(values >= 0, values + id_offset(target, index) + 1, 0)
             columns[column.name] = pd.arrays.IntegerArray(numbered, values < 0) if column.nullable else numbered
-        df = df.assign(**columns)
+        numbered_df = pd.DataFrame(columns, index=pd.RangeIndex(len(df)), copy=False)
         if keep < BLOCK_SIZE:
-            df = df[df["_customer"] < keep].reset_index(drop=True)
-        out[name] = df.drop(columns="_customer")
+            numbered_df = numbered_df[customer < keep].reset_index(drop=True)
+        out[name] = numbered_df
     return out
 
 

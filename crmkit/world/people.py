@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crmkit.world.arrays import take_text
 from crmkit.world.config import WorldConfig
 from crmkit.world.names import EMAIL_DOMAINS, draw_index, name_pools
 from crmkit.world.vocabulary import terms
@@ -105,8 +106,7 @@ def _text(numbers: np.ndarray) -> pa.Array:
     return pa.array(numbers).cast(pa.string())
 
 
-def _str(values: pa.Array) -> pd.api.extensions.ExtensionArray:
-    """An Arrow string array as pandas' ``str`` dtype (no copy through Python objects)."""
+def _as_str(values: pa.Array) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype="str")
 
 
@@ -146,12 +146,12 @@ def _identity(block, persona, has_email, personas, config) -> dict:
     birth_year = block.timeline.start.year - rng.integers(low, high + 1)
     has_phone = rng.random(n) >= MISSING_PHONE
     return {
-        "first_name": _str(arrow["first"].take(first_index)),
-        "last_name": _str(arrow["last"].take(last_index)),
-        "email": _str(pc.if_else(pa.array(has_email), email, None)),
-        "phone": _str(pc.if_else(pa.array(has_phone), phone, None)),
-        "city": _str(arrow["city"].take(city)),
-        "state": _str(arrow["state"].take(city)),
+        "first_name": take_text(arrow["first"], first_index),
+        "last_name": take_text(arrow["last"], last_index),
+        "email": _as_str(pc.if_else(pa.array(has_email), email, None)),
+        "phone": _as_str(pc.if_else(pa.array(has_phone), phone, None)),
+        "city": take_text(arrow["city"], city),
+        "state": take_text(arrow["state"], city),
         "region": pools.city_regions[city],
         "birth_year": np.where(rng.random(n) >= MISSING_BIRTH_YEAR, birth_year, -1),
     }

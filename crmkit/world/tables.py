@@ -7,11 +7,11 @@ import pandas as pd
 
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
-from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.vocabulary import category_dtype, code_of, labels_of
 
 
 def _labels(vocab: str, codes) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(terms(vocab)))
+    return labels_of(vocab, codes)
 
 
 def _local_ids(n: int) -> np.ndarray:
@@ -88,7 +88,7 @@ def _customers(block, people, joins, ledger) -> pd.DataFrame:
     return pd.DataFrame({
         "customer_id": _local_ids(n), "first_name": people["first_name"], "last_name": people["last_name"],
         "email": people["email"], "phone": people["phone"], "city": people["city"], "state": people["state"],
-        "region": pd.Categorical(people["region"], categories=list(terms("region"))),
+        "region": pd.Categorical(people["region"], dtype=category_dtype("region")),
         "birth_year": pd.Series(people["birth_year"], dtype="Int64").mask(people["birth_year"] <= 0),
         "signup_date": ts(np.floor(people["signup"])),
         "acquisition_source": _labels("acquisition_source", people["acquisition_source"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -41,9 +42,22 @@ def terms(name: str) -> tuple[str, ...]:
     return vocab[name]
 
 
+@cache
 def category_dtype(name: str) -> pd.CategoricalDtype:
-    """The pandas categorical type of one vocabulary list, categories in canonical order."""
+    """The pandas categorical type of one vocabulary list, categories in canonical order.
+
+    Cached: building the categories index costs more than most of the tables that use it.
+    """
     return pd.CategoricalDtype(list(terms(name)))
+
+
+def labels_of(name: str, codes) -> pd.Categorical:
+    """Integer codes of vocabulary ``name`` as a categorical (-1 = missing).
+
+    >>> labels_of("phase", [0, -1]).tolist()
+    ['awareness', nan]
+    """
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), dtype=category_dtype(name))
 
 
 def code_of(name: str, value: str) -> int:

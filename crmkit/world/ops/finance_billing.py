@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.vocabulary import code_of, labels_of, terms
 
 CARD, TRANSFER = code_of("payment_method", "card"), code_of("payment_method", "bank_transfer")
 
@@ -133,7 +133,7 @@ def _subset(arrays: dict, mask) -> dict:
 
 
 def _labels(vocab, codes) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(terms(vocab)))
+    return labels_of(vocab, codes)
 
 
 def billing_problems(world) -> list[str]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from crmkit.world.dictionary import round_money
 from crmkit.world.ops.finance_billing import CARD, TRANSFER, observed_orders
-from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.vocabulary import category_dtype, code_of, terms
 
 # The refund reason of a returned order, by its service issue (index = service_issue code).
 REASON_OF_ISSUE = {"none": "changed_mind", "late_delivery": "late_delivery",
@@ -47,7 +47,7 @@ def refunds(context, config) -> pd.DataFrame:
     return pd.DataFrame({
         "refund_id": np.arange(len(returned)), "order_id": returned, "customer_id": customer,
         "refunded_at": context.to_timestamps(when), "amount": amount,
-        "reason": pd.Categorical.from_codes(reason_codes[o["issue"][returned]], categories=list(terms("refund_reason"))),
+        "reason": pd.Categorical.from_codes(reason_codes[o["issue"][returned]], dtype=category_dtype("refund_reason")),
         "_customer": customer,
     })
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from crmkit.world.arrays import last_time_before
-from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.arrays import last_time_before, take_text
+from crmkit.world.vocabulary import code_of, labels_of, terms
 
 LATE_DAYS = 1.0  # invented: a done activity was due up to a day before it was logged
 SUBJECTS = {  # subject pools, sampled with numpy (not built row by row)
@@ -34,7 +35,7 @@ def _pick(rng, mix: dict[str, float], n: int) -> np.ndarray:
     return rng.choice(len(weights), size=n, p=weights / weights.sum())
 
 
-POOL = np.array([s for obj in SUBJECTS.values() for k in terms("activity_kind") for s in obj[k]])
+POOL = pa.array([s for obj in SUBJECTS.values() for k in terms("activity_kind") for s in obj[k]])
 
 
 def _subjects(rng, obj: str, kind: np.ndarray) -> np.ndarray:
@@ -105,11 +106,11 @@ def build_activities(context, leads, deals) -> pd.DataFrame:
     a = {k: v[order] for k, v in a.items()}
     a["direction"] = _direction(rng, cfg, a, alive)
     n = len(order)
-    cat = lambda vocab, codes: pd.Categorical.from_codes(codes.astype(np.int64), categories=list(terms(vocab)))  # noqa: E731
+    cat = labels_of
     return pd.DataFrame({
         "activity_id": np.arange(n), "staff_id": a["staff"], "customer_id": a["customer"], "lead_id": a["lead"],
         "opportunity_id": a["deal"], "case_id": np.full(n, -1, dtype=np.int64),
         "kind": cat("activity_kind", a["kind"]), "direction": cat("activity_direction", a["direction"]),
         "status": cat("activity_status", a["status"]), "due_at": ts(a["due"]), "done_at": ts(a["done"]),
-        "subject": POOL[a["subject"]], "_customer": a["_customer"],
+        "subject": take_text(POOL, a["subject"]), "_customer": a["_customer"],
     })

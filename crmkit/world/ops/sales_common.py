@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.world.vocabulary import terms
+from crmkit.world.vocabulary import category_dtype, terms
 
 
 def assign_owners(rng, staff: pd.DataFrame, roles: list[str], region: np.ndarray) -> np.ndarray:
@@ -54,7 +54,7 @@ def region_codes(names: np.ndarray) -> np.ndarray:
     >>> region_codes(np.array(["West", "Northeast"])).tolist()
     [3, 0]
     """
-    return pd.Categorical(names, categories=list(terms("region"))).codes.astype(np.int64)
+    return pd.Categorical(names, dtype=category_dtype("region")).codes.astype(np.int64)
 
 
 def flatten_steps(valid: np.ndarray, times: np.ndarray, codes: np.ndarray) -> dict[str, np.ndarray]:

@@ -19,7 +19,7 @@ from crmkit.world.dictionary import round_money
 from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_group, region_codes
 from crmkit.world.ops.sales_crosswalk import stage_probabilities
 from crmkit.world.people import PersonaTable
-from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.vocabulary import code_of, labels_of
 
 K = 5  # open canonical stages: prospecting .. negotiation (codes 0..4); then closed_won, closed_lost
 WON, LOST = code_of("opportunity_stage", "closed_won"), code_of("opportunity_stage", "closed_lost")
@@ -127,8 +127,7 @@ def build_deals(context, staff: pd.DataFrame) -> Deals:
     deals = pd.DataFrame({
         "opportunity_id": np.arange(n), "customer_id": cust,
         "name": np.char.add(np.char.add(labels.astype(str), " - "), np.asarray(context.people["last_name"])[cust].astype(str)),
-        "kind": pd.Categorical.from_codes(np.array([code_of("opportunity_kind", k) for k in cfg.kinds])[kind],
-                                          categories=list(terms("opportunity_kind"))),
+        "kind": labels_of("opportunity_kind", np.array([code_of("opportunity_kind", k) for k in cfg.kinds])[kind]),
         "stage": _stage(current), "amount": amount[last], "probability": prob[current], "close_date": ts(close_day[last]),
         "is_closed": current >= WON, "is_won": current == WON, "owner_staff_id": owner, "created_at": ts(start), "_customer": cust,
     })
@@ -144,4 +143,4 @@ def build_deals(context, staff: pd.DataFrame) -> Deals:
 
 
 def _stage(codes) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(terms("opportunity_stage")))
+    return labels_of("opportunity_stage", codes)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_group, previous_in_group, region_codes
 from crmkit.world.people import PersonaTable
-from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.vocabulary import code_of, labels_of, terms
 
 HOT_FROM, COLD_BELOW = 0.6, 0.35  # invented: rating thresholds on the owner's noisy view of quality
 NEW, WORKING, NURTURING, QUALIFIED, UNQUALIFIED, CONVERTED = range(6)  # vocabulary lead_status order
@@ -32,7 +32,7 @@ class Leads:
 
 
 def _cats(vocab: str, codes) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(terms(vocab)))
+    return labels_of(vocab, codes)
 
 
 def _draw_leads(context) -> dict[str, np.ndarray]:

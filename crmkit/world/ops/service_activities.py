@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.world.vocabulary import terms
+from crmkit.world.vocabulary import category_dtype, terms
 
 KIND_OF_ORIGIN = {"phone": "call", "email": "email", "web": "email", "chat": "email", "event": "meeting"}
 HOUR = 1 / 24
@@ -57,6 +57,11 @@ def activity_rows(cases, end: float, rng) -> dict[str, np.ndarray]:
     return {k: v[order] for k, v in rows.items()}
 
 
+def _category(labels: np.ndarray, vocabulary: str) -> pd.Categorical:
+    # Typed here, like the sales activities, so the two parts concatenate as categoricals.
+    return pd.Categorical(labels, dtype=category_dtype(vocabulary))
+
+
 def activities_frame(context, cases, rng) -> pd.DataFrame:
     """The ``activities`` rows (columns of the sales dictionary's spec, local ids, ``_customer``)."""
     a = activity_rows(cases, context.timeline.observed_end, rng)
@@ -67,7 +72,8 @@ def activities_frame(context, cases, rng) -> pd.DataFrame:
     return pd.DataFrame({
         "activity_id": np.arange(n, dtype=np.int64), "staff_id": cases["owner"][a["case"]], "customer_id": customer,
         "lead_id": np.full(n, -1, dtype=np.int64), "opportunity_id": np.full(n, -1, dtype=np.int64), "case_id": a["case"],
-        "kind": a["kind"], "direction": a["direction"], "status": a["status"], "due_at": ts(a["due"]), "done_at": ts(a["done"]),
+        "kind": _category(a["kind"], "activity_kind"), "direction": _category(a["direction"], "activity_direction"),
+        "status": _category(a["status"], "activity_status"), "due_at": ts(a["due"]), "done_at": ts(a["done"]),
         "subject": a["subject"], "_customer": customer,
     })
 

@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.ops.service_config import ServiceDeskConfig
-from crmkit.world.vocabulary import terms
+from crmkit.world.vocabulary import category_dtype, labels_of
 
 __all__ = ["ServiceDeskConfig", "simulate", "check"]
 
 
 def _labels(vocab: str, codes) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(terms(vocab)))
+    return labels_of(vocab, codes)
 
 
 def simulate(context) -> dict[str, pd.DataFrame]:
@@ -72,7 +72,7 @@ def _cases_frame(context, c, csat) -> pd.DataFrame:
 
 
 def _surveys_frame(context, r) -> pd.DataFrame:
-    tag = pd.Categorical.from_codes(r["tag"], categories=list(terms("feedback_topic")))  # -1: no comment, no tag
+    tag = pd.Categorical.from_codes(r["tag"], dtype=category_dtype("feedback_topic"))  # -1: no comment, no tag
     return pd.DataFrame({
         "survey_id": np.arange(len(r["time"]), dtype=np.int64), "customer_id": r["customer"],
         "responded_at": context.to_timestamps(r["time"]), "kind": _labels("survey_kind", r["kind"]),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from crmkit.world.names import EMAIL_DOMAINS, draw_index, name_pools
 from crmkit.world.ops.sources_damage import damage
-from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.vocabulary import category_dtype, code_of, terms
 
 # The source system that captures a customer who uses each interaction channel.
 SYSTEM_OF_CHANNEL = {"web": "web_shop", "mobile_app": "web_shop", "point_of_sale": "pos_loyalty",
@@ -152,9 +153,10 @@ def source_tables(context, config) -> dict[str, pd.DataFrame]:
     owner = np.where(rec["customer"] >= 0, rec["customer"], rec["via"])
     records = pd.DataFrame({
         "source_record_id": np.arange(n),
-        "source_system": pd.Categorical.from_codes(rec["system"], categories=list(terms("source_system"))),
-        "source_key": _keys(context, rec["system"]), "captured_at": rec["time"].astype("datetime64[s]"),
-        **{name: fields[name] for name in FIELDS if name != "birth_year"},
+        "source_system": pd.Categorical.from_codes(rec["system"], dtype=category_dtype("source_system")),
+        "source_key": pd.array(pa.array(_keys(context, rec["system"]), pa.string()), dtype="str"), "captured_at": rec["time"].astype("datetime64[s]"),
+        # Through Arrow: about twice as fast as letting pandas infer strings from objects.
+        **{name: pd.array(pa.array(fields[name], pa.string(), from_pandas=True), dtype="str") for name in FIELDS if name != "birth_year"},
         "birth_year": pd.array(fields["birth_year"], dtype="Int64"), "_customer": owner,
     })
     links = pd.DataFrame({"source_record_id": np.arange(n), "customer_id": rec["customer"],
