@@ -1,0 +1,260 @@
+"""Behavioural segmentation: features per customer, k-means clusters and their profiles.
+
+A segment is a group of customers who behave alike: how recently, how often and how much
+they buy, through which channels, which product categories, how long they have been
+customers. ``behaviour_features`` measures that for every customer, ``segment_customers``
+groups them with k-means (scikit-learn), ``segment_profiles`` describes each group, and
+``persona_agreement`` compares the groups with the world's hidden personas (adjusted Rand
+index: 0 is chance, 1 is the same grouping).
+"""
+
+from __future__ import annotations
+
+__all__ = ["behaviour_features", "segment_customers", "random_segments", "segment_profiles",
+           "persona_agreement"]
+
+import numpy as np
+import pandas as pd
+
+from crmkit._random import as_generator
+from crmkit.errors import DataError
+
+# Interaction kinds the company starts (a mailing sent): they show the company's choices,
+# not the customer's behaviour.
+COMPANY_KINDS = ("email_sent", "mail_received")
+# Amounts and durations are skewed (a few customers buy a lot): k-means sees them on a log scale.
+SKEWED = ("tenure_days", "recency_days", "orders_per_year", "spend_per_year", "average_order")
+
+
+def _require(df: pd.DataFrame, columns, table: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
+
+
+def _shares(keys: pd.Series, values: pd.Series, prefix: str, index: pd.Index, weights=None) -> pd.DataFrame:
+    """Share of each value of ``values`` per key (rows sum to 1; 0 where a key has none)."""
+    amount = np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=float)
+    frame = pd.DataFrame({"key": np.asarray(keys), "value": np.asarray(values.astype(str)), "amount": amount})
+    table = frame.groupby(["key", "value"])["amount"].sum().unstack(fill_value=0.0)
+    table = table.reindex(index, fill_value=0.0)
+    total = table.sum(axis=1).replace(0, 1)
+    return table.div(total, axis=0).add_prefix(prefix).rename_axis(columns=None)
+
+
+def behaviour_features(customers: pd.DataFrame, orders: pd.DataFrame, order_items: pd.DataFrame,
+                       products: pd.DataFrame, interactions: pd.DataFrame, as_of) -> pd.DataFrame:
+    """What each customer did, as numbers: recency, frequency, value, channels, categories, tenure.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        customer_id, signup_date.
+    orders : DataFrame
+        order_id, customer_id, ordered_at, channel, net_amount.
+    order_items : DataFrame
+        order_id, product_id, line_amount.
+    products : DataFrame
+        product_id, category.
+    interactions : DataFrame
+        customer_id, occurred_at, channel, kind (anonymous events and company mailings are left out).
+    as_of : date-like
+        The day the features are measured (e.g. ``world.observed_until``); orders after
+        that day are ignored.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer: customer_id, tenure_days, recency_days (since the last order,
+        or since sign-up when none), orders_per_year, spend_per_year, average_order,
+        ``order_channel_*`` shares of orders, ``channel_*`` shares of the customer's own
+        interactions and ``category_*`` shares of spend. Customers without orders have
+        zero frequency, spend and shares.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": [1, 2], "signup_date": pd.to_datetime(["2024-01-01", "2024-06-01"])})
+    >>> orders = pd.DataFrame({"order_id": [10], "customer_id": [1], "ordered_at": pd.to_datetime(["2024-03-01"]),
+    ...                        "channel": ["web"], "net_amount": [30.0]})
+    >>> items = pd.DataFrame({"order_id": [10], "product_id": [5], "line_amount": [30.0]})
+    >>> products = pd.DataFrame({"product_id": [5], "category": ["pantry"]})
+    >>> inter = pd.DataFrame({"customer_id": [1, 2], "occurred_at": pd.to_datetime(["2024-02-01", "2024-07-01"]),
+    ...                       "channel": ["web", "social"], "kind": ["site_visit", "social_engagement"]})
+    >>> f = behaviour_features(customers, orders, items, products, inter, pd.Timestamp("2024-12-31"))
+    >>> f[["customer_id", "recency_days", "category_pantry", "channel_social"]].values.tolist()
+    [[1.0, 305.0, 1.0, 0.0], [2.0, 213.0, 0.0, 1.0]]
+    """
+    _require(customers, ("customer_id", "signup_date"), "customers")
+    _require(orders, ("order_id", "customer_id", "ordered_at", "channel", "net_amount"), "orders")
+    _require(order_items, ("order_id", "product_id", "line_amount"), "order_items")
+    _require(products, ("product_id", "category"), "products")
+    _require(interactions, ("customer_id", "occurred_at", "channel", "kind"), "interactions")
+    as_of = pd.Timestamp(as_of).normalize()
+    ids = pd.Index(customers["customer_id"], name="customer_id")
+    # as_of is a calendar day: its own orders count.
+    orders = orders[(orders["ordered_at"] < as_of + pd.Timedelta(days=1)) & orders["customer_id"].isin(ids)]
+    signup = pd.Series(pd.to_datetime(customers["signup_date"]).to_numpy(), index=ids)
+    tenure = (as_of - signup).dt.days.clip(lower=1)
+    per_customer = orders.groupby("customer_id").agg(last=("ordered_at", "max"), n=("order_id", "size"),
+                                                      spend=("net_amount", "sum")).reindex(ids)
+    years = tenure / 365.25
+    out = pd.DataFrame({
+        "tenure_days": tenure,
+        "recency_days": (as_of - per_customer["last"].fillna(signup)).dt.days.clip(lower=0),
+        "orders_per_year": per_customer["n"].fillna(0) / years,
+        "spend_per_year": per_customer["spend"].fillna(0) / years,
+        "average_order": (per_customer["spend"] / per_customer["n"]).fillna(0),
+    }, index=ids)
+    own = interactions[interactions["customer_id"].notna() & ~interactions["kind"].isin(COMPANY_KINDS)
+                       & (interactions["occurred_at"] < as_of + pd.Timedelta(days=1))]
+    own_ids = own["customer_id"].astype("int64")
+    lines = order_items.merge(orders[["order_id", "customer_id"]], on="order_id").merge(
+        products[["product_id", "category"]], on="product_id")
+    parts = [out, _shares(orders["customer_id"], orders["channel"], "order_channel_", ids),
+             _shares(own_ids, own["channel"], "channel_", ids),
+             _shares(lines["customer_id"], lines["category"], "category_", ids, lines["line_amount"])]
+    return pd.concat(parts, axis=1).reset_index()
+
+
+def _segment_frame(ids, labels: np.ndarray) -> pd.DataFrame:
+    """Customer ids and segment numbers, renumbered so segment 0 is the largest."""
+    sizes = np.bincount(labels)
+    rank = np.empty(len(sizes), dtype=np.int64)
+    rank[np.argsort(-sizes, kind="stable")] = np.arange(len(sizes))
+    return pd.DataFrame({"customer_id": np.asarray(ids), "segment": rank[labels]})
+
+
+def segment_customers(features: pd.DataFrame, k: int, seed: int = 0, columns=None) -> pd.DataFrame:
+    """Group customers into ``k`` behavioural segments with k-means.
+
+    Skewed columns (``SKEWED``) are log-scaled, then every column is standardised (mean
+    0, spread 1) so that no feature counts more just because of its unit.
+
+    Parameters
+    ----------
+    features : DataFrame
+        customer_id and numeric feature columns, e.g. from :func:`behaviour_features`.
+    k : int
+        Number of segments (at least 2): your choice, the data do not tell it.
+    seed : int, default 0
+        Seed of k-means' starting points.
+    columns : list of str, optional
+        Feature columns to use (default: every column but customer_id).
+
+    Returns
+    -------
+    DataFrame
+        customer_id and segment (0 = the largest segment, 1 the next...).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"customer_id": [1, 2, 3, 4, 5], "spend_per_year": [10, 12, 11, 500, 520]})
+    >>> segment_customers(f, k=2)["segment"].tolist()
+    [0, 0, 0, 1, 1]
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    _require(features, ("customer_id",), "features")
+    columns = [c for c in features.columns if c != "customer_id"] if columns is None else list(columns)
+    _require(features, columns, "features")
+    if not isinstance(k, (int, np.integer)) or not 2 <= k <= len(features):
+        raise DataError(f"k = {k!r}: must be a whole number from 2 to the number of customers ({len(features)})")
+    values = features[columns].astype(float)
+    if values.isna().any().any():
+        bad = values.columns[values.isna().any()][0]
+        raise DataError(f"features: column {bad!r} has empty values; fill them before segmenting")
+    skewed = [c for c in columns if c in SKEWED]
+    values[skewed] = np.log1p(values[skewed].clip(lower=0))
+    scaled = StandardScaler().fit_transform(values)
+    # One thread: on a small shared machine (2 cores, as in CI) parallel k-means can be ten
+    # times slower than a single thread, and a few thousand customers need no more.
+    with threadpool_limits(limits=1):
+        labels = KMeans(n_clusters=int(k), random_state=seed, n_init=10).fit_predict(scaled)
+    return _segment_frame(features["customer_id"], labels)
+
+
+def random_segments(customer_ids, k: int, seed: int = 0) -> pd.DataFrame:
+    """A naive baseline: every customer put in one of ``k`` segments at random.
+
+    Examples
+    --------
+    >>> random_segments([1, 2, 3], k=2, seed=1)["customer_id"].tolist()
+    [1, 2, 3]
+    """
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise DataError(f"k = {k!r}: must be a whole number of at least 1")
+    labels = as_generator(seed).integers(0, k, len(customer_ids))
+    return _segment_frame(customer_ids, labels)
+
+
+def segment_profiles(segments: pd.DataFrame, features: pd.DataFrame, customers: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Who is in each segment: size, demographics, consent, loyalty and the mean of every feature.
+
+    Parameters
+    ----------
+    segments : DataFrame
+        customer_id, segment (e.g. from :func:`segment_customers`).
+    features : DataFrame
+        customer_id and the features (e.g. from :func:`behaviour_features`).
+    customers : DataFrame
+        customer_id, birth_year, region, loyalty_tier, email_opt_in.
+    as_of : timestamp
+        The day ages are measured.
+
+    Returns
+    -------
+    DataFrame
+        One row per segment: customers, share, age (mean, of those who gave a birth year),
+        one ``region_*`` share per region, loyalty_member and email_opt_in (shares), then
+        the mean of every feature column.
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"customer_id": [1, 2, 3], "segment": [0, 0, 1]})
+    >>> feat = pd.DataFrame({"customer_id": [1, 2, 3], "spend_per_year": [10.0, 20.0, 300.0]})
+    >>> cust = pd.DataFrame({"customer_id": [1, 2, 3], "birth_year": [1980, 1990, 1960], "region": ["West"] * 3,
+    ...                      "loyalty_tier": ["none", "gold", "gold"], "email_opt_in": [True, False, True]})
+    >>> segment_profiles(seg, feat, cust, "2025-01-01")[["customers", "age", "spend_per_year"]].values.tolist()
+    [[2.0, 40.0, 15.0], [1.0, 65.0, 300.0]]
+    """
+    _require(segments, ("customer_id", "segment"), "segments")
+    _require(customers, ("customer_id", "birth_year", "region", "loyalty_tier", "email_opt_in"), "customers")
+    who = customers.set_index("customer_id").reindex(segments["customer_id"])
+    people = pd.DataFrame({
+        "segment": segments["segment"].to_numpy(),
+        "age": pd.Timestamp(as_of).year - pd.to_numeric(who["birth_year"]).astype(float).to_numpy(),
+        "loyalty_member": (who["loyalty_tier"].astype(str) != "none").to_numpy(),
+        "email_opt_in": who["email_opt_in"].astype(bool).to_numpy(),
+    })
+    regions = pd.get_dummies(who["region"].astype(str), prefix="region", dtype=float).set_axis(people.index)
+    numbers = features.set_index("customer_id").reindex(segments["customer_id"]).reset_index(drop=True)
+    table = pd.concat([people, regions, numbers], axis=1).groupby("segment").mean()
+    size = segments.groupby("segment").size()
+    table.insert(0, "share", size / size.sum())
+    table.insert(0, "customers", size.astype(float))
+    return table
+
+
+def persona_agreement(segments: pd.DataFrame, truth_customers: pd.DataFrame) -> float:
+    """How well segments match the hidden personas: the adjusted Rand index.
+
+    0 means no better than chance, 1 means the same grouping (segment numbers and persona
+    names need not correspond). Customers missing from either table are left out.
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"customer_id": [1, 2, 3, 4], "segment": [0, 0, 1, 1]})
+    >>> truth = pd.DataFrame({"customer_id": [1, 2, 3, 4], "persona": ["a", "a", "b", "b"]})
+    >>> persona_agreement(seg, truth)
+    1.0
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    _require(segments, ("customer_id", "segment"), "segments")
+    _require(truth_customers, ("customer_id", "persona"), "truth_customers")
+    both = segments.merge(truth_customers[["customer_id", "persona"]], on="customer_id")
+    if both.empty:
+        raise DataError("segments and truth_customers share no customer_id")
+    return float(adjusted_rand_score(both["persona"], both["segment"]))
