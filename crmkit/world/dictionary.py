@@ -166,30 +166,36 @@ def conform(df: pd.DataFrame, table: Table, source: str = "table", keep: tuple[s
     is missing or its values cannot take the declared type. Columns named in ``keep``
     (the engine's internal ``_customer``) are allowed and kept at the end.
     """
-    check_columns(df.drop(columns=[c for c in keep if c in df]), table, source)
+    kept = [c for c in keep if c in df.columns]
+    check_columns(df, table, source, ignore=kept)
     if not df.index.equals(pd.RangeIndex(len(df))):
         df = df.reset_index(drop=True)
-    out = {}
-    for column in [*table.columns, *(Column(c, "int", "internal") for c in keep if c in df)]:
+    names = [*table.column_names, *kept]
+    changed = {}
+    for column in [*table.columns, *(Column(c, "int", "internal") for c in kept)]:
+        series = df[column.name]
         try:
-            out[column.name] = _to_dtype(df[column.name], column)
+            typed = _to_dtype(series, column)
         except (ValueError, TypeError) as exc:
             raise DataError(
                 f"{source}: column {table.name}.{column.name} cannot be read as {column.type}: {exc}"
             ) from None
-    # Arrays, not Series: all share one index, so skip pandas' per-column alignment.
-    return pd.DataFrame({name: series.array for name, series in out.items()}, index=pd.RangeIndex(len(df)))
+        if typed is not series:
+            changed[column.name] = typed.array
+    # Only what differs is rebuilt: a table already right comes back without a copy.
+    out = df if list(df.columns) == names else df[names]
+    return out.assign(**changed) if changed else out
 
 
-def check_columns(df: pd.DataFrame, table: Table, source: str = "table") -> None:
-    """Refuse a table with missing columns or unexpected extra ones."""
+def check_columns(df: pd.DataFrame, table: Table, source: str = "table", ignore=()) -> None:
+    """Refuse a table with missing columns or unexpected extra ones (other than ``ignore``)."""
     missing = [c for c in table.column_names if c not in df.columns]
     if missing:
         raise DataError(
             f"{source}: table {table.name!r} lacks column {missing[0]!r}; "
             f"expected columns: {', '.join(table.column_names)}"
         )
-    extra = [c for c in df.columns if c not in table.column_names]
+    extra = [c for c in df.columns if c not in table.column_names and c not in ignore]
     if extra:
         raise DataError(
             f"{source}: table {table.name!r} has unexpected column {extra[0]!r}; "

@@ -29,6 +29,8 @@ class Truth(Mapping):
         return len(self._tables)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_"):  # e.g. while unpickling, before _tables exists
+            raise AttributeError(name)
         try:
             return self._tables[name]
         except KeyError:
