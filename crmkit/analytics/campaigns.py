@@ -18,18 +18,13 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from crmkit.analytics._checks import require_columns
 from crmkit.errors import DataError, describe_allowed
 
 # Engagement events that can lead to a sale; sends, purchases and service contacts are not.
 TOUCH_KINDS = ("site_visit", "app_session", "email_opened", "email_clicked", "mail_received",
                "social_engagement", "event_attendance")
 MODELS = ("first", "last", "linear")
-
-
-def _require(df: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
 
 
 def campaign_uplift(campaign_members: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
@@ -60,7 +55,7 @@ def campaign_uplift(campaign_members: pd.DataFrame, confidence: float = 0.95) ->
     >>> campaign_uplift(members)[["response_rate", "control_response_rate", "uplift"]].values.tolist()
     [[0.5, 0.25, 0.25]]
     """
-    _require(campaign_members, ["campaign_id", "in_control_group", "status"], "campaign_members")
+    require_columns(campaign_members, ["campaign_id", "in_control_group", "status"], "campaign_members")
     if not 0 < confidence < 1:
         raise DataError(f"confidence = {confidence!r}: must be between 0 and 1")
     table = campaign_members.assign(responded=campaign_members.status.astype(str).eq("responded"),
@@ -128,10 +123,10 @@ def campaign_results(campaigns: pd.DataFrame, campaign_members: pd.DataFrame, or
     >>> campaign_results(campaigns, members, orders)[["cost", "revenue", "roi", "incremental_roi"]].values.tolist()
     [[12.0, 60.0, 4.0, -1.0]]
     """
-    _require(campaigns, ["campaign_id", "name", "objective", "channel", "fixed_cost", "cost_per_contact"],
+    require_columns(campaigns, ["campaign_id", "name", "objective", "channel", "fixed_cost", "cost_per_contact"],
              "campaigns")
-    _require(campaign_members, ["campaign_id", "response_order_id"], "campaign_members")
-    _require(orders, ["order_id", "customer_id", "ordered_at", "net_amount"], "orders")
+    require_columns(campaign_members, ["campaign_id", "response_order_id"], "campaign_members")
+    require_columns(orders, ["order_id", "customer_id", "ordered_at", "net_amount"], "orders")
     uplift = campaign_uplift(campaign_members)
     table = campaigns[["campaign_id", "name", "objective", "channel", "fixed_cost", "cost_per_contact"]].merge(
         uplift, on="campaign_id", how="left")
@@ -141,7 +136,7 @@ def campaign_results(campaigns: pd.DataFrame, campaign_members: pd.DataFrame, or
     revenue = value.groupby(treated.campaign_id).sum()
     table["acquisitions"] = table.responders
     if customers is not None:
-        _require(customers, ["customer_id", "signup_date", "acquisition_campaign_id"], "customers")
+        require_columns(customers, ["customer_id", "signup_date", "acquisition_campaign_id"], "customers")
         won = customers.acquisition_campaign_id.dropna().astype(int).value_counts()
         table["acquisitions"] += table.campaign_id.map(won).fillna(0).astype(int)
         revenue = revenue.add(_first_order_value(orders, customers, acquired_value_days), fill_value=0)
@@ -183,9 +178,9 @@ def uplift_vs_truth(uplift: pd.DataFrame, campaign_members: pd.DataFrame, truth_
     >>> uplift_vs_truth(est, pd.DataFrame({"member_id": [1, 2], "campaign_id": [1, 1]}), truth).covered.tolist()
     [True]
     """
-    _require(uplift, ["campaign_id", "uplift", "uplift_low", "uplift_high", "response_rate"], "uplift")
-    _require(campaign_members, ["member_id", "campaign_id"], "campaign_members")
-    _require(truth_uplift, ["member_id", "true_uplift"], "truth_uplift")
+    require_columns(uplift, ["campaign_id", "uplift", "uplift_low", "uplift_high", "response_rate"], "uplift")
+    require_columns(campaign_members, ["member_id", "campaign_id"], "campaign_members")
+    require_columns(truth_uplift, ["member_id", "true_uplift"], "truth_uplift")
     true = campaign_members[["member_id", "campaign_id"]].merge(truth_uplift, on="member_id")
     table = uplift[["campaign_id", "uplift", "uplift_low", "uplift_high", "response_rate"]].dropna(subset=["uplift"])
     table = table.merge(true.groupby("campaign_id").true_uplift.mean().reset_index(), on="campaign_id")
@@ -205,8 +200,8 @@ def order_touchpoints(interactions: pd.DataFrame, orders: pd.DataFrame, window_d
     Returns ``order_id``, ``net_amount``, ``interaction_id``, ``channel``, ``occurred_at``,
     ``touches`` (of the order), ``is_first`` and ``is_last``.
     """
-    _require(interactions, ["interaction_id", "customer_id", "occurred_at", "channel", "kind"], "interactions")
-    _require(orders, ["order_id", "customer_id", "ordered_at", "net_amount"], "orders")
+    require_columns(interactions, ["interaction_id", "customer_id", "occurred_at", "channel", "kind"], "interactions")
+    require_columns(orders, ["order_id", "customer_id", "ordered_at", "net_amount"], "orders")
     if window_days <= 0:
         raise DataError(f"window_days = {window_days!r}: must be more than 0")
     touches = interactions[interactions.kind.astype(str).isin(touch_kinds) & interactions.customer_id.notna()]

@@ -29,13 +29,8 @@ __all__ = [
 import numpy as np
 import pandas as pd
 
+from crmkit.analytics._checks import require_columns
 from crmkit.errors import DataError
-
-
-def _require(df: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
 
 
 def _month_start(values) -> pd.Series:
@@ -70,14 +65,14 @@ def monthly_demand(orders: pd.DataFrame, order_items: pd.DataFrame,
     >>> monthly_demand(orders, items).units.tolist()
     [2, 0, 1]
     """
-    _require(orders, ["order_id", "ordered_at"], "orders")
-    _require(order_items, ["order_id", "product_id", "quantity", "line_amount"], "order_items")
+    require_columns(orders, ["order_id", "ordered_at"], "orders")
+    require_columns(order_items, ["order_id", "product_id", "quantity", "line_amount"], "order_items")
     lines = order_items.merge(orders[["order_id", "ordered_at"]], on="order_id", how="inner")
     lines = lines.assign(month=_month_start(lines.ordered_at).to_numpy())
     sold = lines.groupby(["product_id", "month"]).agg(units=("quantity", "sum"), revenue=("line_amount", "sum"))
     first = sold.reset_index().groupby("product_id").month.min()
     if products is not None:
-        _require(products, ["product_id", "launched_on"], "products")
+        require_columns(products, ["product_id", "launched_on"], "products")
         first = pd.Series(_month_start(products.launched_on).to_numpy(), index=products.product_id)
     last_month = lines.month.max()
     grid = [(pid, m) for pid, start in first.items() for m in pd.date_range(start, last_month, freq="MS")]
@@ -99,7 +94,7 @@ def seasonal_index(demand: pd.DataFrame) -> pd.DataFrame:
     >>> seasonal_index(demand).set_index("month_of_year")["index"].round(2)[[11, 12]].tolist()
     [0.92, 1.85]
     """
-    _require(demand, ["month", "units"], "demand")
+    require_columns(demand, ["month", "units"], "demand")
     total = demand.groupby("month").units.sum().sort_index()
     # A 2x12 centred moving average: every calendar month weighs the same.
     trend = total.rolling(12, center=True).mean().rolling(2).mean().shift(-1)
@@ -147,7 +142,7 @@ def fit_seasonal_forecast(demand: pd.DataFrame, horizon: int = 6, level_months: 
     >>> fit_seasonal_forecast(demand, horizon=2).forecast.round(1).tolist()
     [10.0, 10.0]
     """
-    _require(demand, ["product_id", "month", "units"], "demand")
+    require_columns(demand, ["product_id", "month", "units"], "demand")
     if horizon < 1 or level_months < 1:
         raise DataError(f"horizon = {horizon!r}, level_months = {level_months!r}: both must be 1 or more")
     season = seasonal_index(demand).set_index("month_of_year")["index"]
@@ -194,7 +189,7 @@ def holdout_forecast(demand: pd.DataFrame, holdout_months: int = 6, **model_opti
     >>> holdout_forecast(demand, holdout_months=3)[["actual", "last_year", "last_value"]].values.tolist()[0]
     [33.0, 21.0, 32.0]
     """
-    _require(demand, ["product_id", "month", "units"], "demand")
+    require_columns(demand, ["product_id", "month", "units"], "demand")
     months = np.sort(demand.month.unique())
     if holdout_months < 1 or len(months) < holdout_months + 12:
         raise DataError(f"holdout_months = {holdout_months!r}: need 1 or more and at least 12 training months "
@@ -225,7 +220,7 @@ def forecast_accuracy(holdout: pd.DataFrame, methods=("forecast", "last_year", "
     >>> forecast_accuracy(holdout).method.tolist()
     ['forecast', 'last_value', 'last_year']
     """
-    _require(holdout, ["actual", *methods], "holdout")
+    require_columns(holdout, ["actual", *methods], "holdout")
     actual = holdout.actual.astype(float)
     rows = [{"method": m, "mae": (holdout[m] - actual).abs().mean(),
              "wape": (holdout[m] - actual).abs().sum() / actual.sum(),

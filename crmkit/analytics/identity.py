@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from crmkit.analytics._checks import require_columns
 from crmkit.errors import DataError
 
 IDENTITY_FIELDS = ("first_name", "last_name", "email", "phone", "city", "birth_year")
@@ -33,12 +34,6 @@ IDENTITY_FIELDS = ("first_name", "last_name", "email", "phone", "city", "birth_y
 # the evidence; a phone can be a household's, a city is shared by many people.
 FIELD_WEIGHTS = {"name": 0.4, "email": 0.3, "phone": 0.15, "city": 0.1, "birth_year": 0.05}
 _MAX_BLOCK = 200  # a block larger than this is too vague a key to be worth its pairs
-
-
-def _require(df: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
 
 
 def _clean_text(values: pd.Series) -> pd.Series:
@@ -76,7 +71,7 @@ def normalise_records(records: pd.DataFrame) -> pd.DataFrame:
     >>> normalise_records(raw).loc[0, ["full_name", "email", "phone", "city"]].tolist()
     ['jose smith', 'jose.smith@example.com', '2015550123', 'lake ann']
     """
-    _require(records, ("source_record_id", *IDENTITY_FIELDS), "source_records")
+    require_columns(records, ("source_record_id", *IDENTITY_FIELDS), "source_records")
     out = pd.DataFrame({"source_record_id": records["source_record_id"].to_numpy()})
     first, last = _clean_text(records["first_name"]), _clean_text(records["last_name"])
     out["first_name"], out["last_name"] = first.to_numpy(), last.to_numpy()
@@ -326,8 +321,8 @@ def customer_master(source_records: pd.DataFrame, links: pd.DataFrame) -> pd.Dat
     >>> master.loc[0, ["first_name", "last_name", "phone", "systems"]].tolist()
     ['Ann', 'Lee', '5550101', 'call_centre, web_shop']
     """
-    _require(source_records, ("source_system", "captured_at"), "source_records")
-    _require(links, ("source_record_id", "entity_id"), "links")
+    require_columns(source_records, ("source_system", "captured_at"), "source_records")
+    require_columns(links, ("source_record_id", "entity_id"), "links")
     norm = normalise_records(source_records)
     norm["captured_at"] = source_records["captured_at"].to_numpy()
     norm["source_system"] = source_records["source_system"].astype(str).to_numpy()
@@ -362,7 +357,7 @@ def true_entities(source_links: pd.DataFrame) -> pd.DataFrame:
     >>> true_entities(links)["entity_id"].tolist()
     [7, -2, 7]
     """
-    _require(source_links, ("source_record_id", "customer_id"), "truth.source_links")
+    require_columns(source_links, ("source_record_id", "customer_id"), "truth.source_links")
     customer = source_links["customer_id"].astype("Int64")
     stranger = -1 - source_links["source_record_id"].astype("int64")
     return pd.DataFrame({"source_record_id": source_links["source_record_id"].to_numpy(),
@@ -400,7 +395,7 @@ def match_quality(links: pd.DataFrame, truth_links: pd.DataFrame) -> pd.Series:
     >>> match_quality(found, truth)[["precision", "recall"]].round(3).tolist()
     [0.5, 0.333]
     """
-    _require(links, ("source_record_id", "entity_id"), "links")
+    require_columns(links, ("source_record_id", "entity_id"), "links")
     truth = truth_links if "entity_id" in truth_links else true_entities(truth_links)
     both = links[["source_record_id", "entity_id"]].merge(
         truth[["source_record_id", "entity_id"]], on="source_record_id", suffixes=("", "_true"))

@@ -24,17 +24,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from crmkit._random import as_generator
+from crmkit.analytics._checks import require_columns
 from crmkit.errors import DataError, describe_allowed
 from crmkit.world.vocabulary import terms
 
 FUNNEL_STEPS = ("new", "working", "qualified", "converted")
 CATEGORY_FEATURES = {"lead_source": "lead_source", "rating": "lead_rating", "region": "region"}
-
-
-def _require(df: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
 
 
 def conversion_funnel(leads: pd.DataFrame, lead_history: pd.DataFrame, steps=FUNNEL_STEPS) -> pd.DataFrame:
@@ -57,8 +52,8 @@ def conversion_funnel(leads: pd.DataFrame, lead_history: pd.DataFrame, steps=FUN
     >>> conversion_funnel(leads, history, steps=["new", "working", "converted"])["leads"].tolist()
     [4, 2, 1]
     """
-    _require(leads, ["lead_id"], "leads")
-    _require(lead_history, ["lead_id", "to_status"], "lead_history")
+    require_columns(leads, ["lead_id"], "leads")
+    require_columns(lead_history, ["lead_id", "to_status"], "lead_history")
     unknown = sorted(set(steps) - set(terms("lead_status")))
     if unknown:
         raise DataError(f"steps: {unknown[0]!r} is not a lead status; {describe_allowed(terms('lead_status'))}")
@@ -95,7 +90,7 @@ def conversion_by_source(leads: pd.DataFrame) -> pd.DataFrame:
     >>> conversion_by_source(leads)[["lead_source", "conversion_rate"]].values.tolist()
     [['referral', 1.0], ['web_form', 0.5]]
     """
-    _require(leads, ["lead_source", "status", "created_at", "converted_at"], "leads")
+    require_columns(leads, ["lead_source", "status", "created_at", "converted_at"], "leads")
     table = leads.assign(converted=leads.status.astype(str).eq("converted"),
                          days=(leads.converted_at - leads.created_at).dt.total_seconds() / 86_400)
     out = table.groupby(table.lead_source.astype(str)).agg(
@@ -115,7 +110,7 @@ def lead_status_as_of(lead_history: pd.DataFrame, as_of) -> pd.DataFrame:
     >>> lead_status_as_of(history, "2024-01-15").status.tolist()
     ['new']
     """
-    _require(lead_history, ["lead_id", "to_status", "changed_at"], "lead_history")
+    require_columns(lead_history, ["lead_id", "to_status", "changed_at"], "lead_history")
     before = lead_history[lead_history.changed_at < pd.Timestamp(as_of)]
     last = before.sort_values("changed_at", kind="stable").groupby("lead_id").tail(1)
     return last[["lead_id"]].assign(status=last.to_status.astype(str).values).reset_index(drop=True)
@@ -151,8 +146,8 @@ def lead_features(leads: pd.DataFrame, activities: pd.DataFrame, first_days: int
     >>> lead_features(leads, acts, first_days=3)[["early_activities", "early_inbound"]].values.tolist()
     [[2, 1], [0, 0]]
     """
-    _require(leads, ["lead_id", "created_at", *CATEGORY_FEATURES, "campaign_id"], "leads")
-    _require(activities, ["lead_id", "due_at", "direction", "status"], "activities")
+    require_columns(leads, ["lead_id", "created_at", *CATEGORY_FEATURES, "campaign_id"], "leads")
+    require_columns(activities, ["lead_id", "due_at", "direction", "status"], "activities")
     if first_days < 0:
         raise DataError(f"first_days = {first_days!r}: must be zero or more")
     acts = activities[activities.lead_id.notna() & activities.status.astype(str).ne("cancelled")]
@@ -254,7 +249,7 @@ def source_rate_scores(leads: pd.DataFrame, lead_history: pd.DataFrame, cutoff) 
     >>> source_rate_scores(leads, history, "2024-02-01").score.tolist()
     [1.0, 0.0, 1.0]
     """
-    _require(leads, ["lead_id", "lead_source", "created_at"], "leads")
+    require_columns(leads, ["lead_id", "lead_source", "created_at"], "leads")
     status = lead_status_as_of(lead_history, cutoff)
     decided = status[status.status.isin(["converted", "unqualified"])]
     train = leads[["lead_id", "lead_source", "created_at"]].merge(decided, on="lead_id")
@@ -270,7 +265,7 @@ def random_lead_scores(leads: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     >>> len(random_lead_scores(pd.DataFrame({"lead_id": [1, 2]}), seed=1))
     2
     """
-    _require(leads, ["lead_id"], "leads")
+    require_columns(leads, ["lead_id"], "leads")
     return pd.DataFrame({"lead_id": leads.lead_id.to_numpy(), "score": as_generator(seed).random(len(leads))})
 
 
@@ -298,14 +293,14 @@ def evaluate_lead_scores(scores: pd.DataFrame, leads: pd.DataFrame,
     >>> evaluate_lead_scores(scores, leads).auc.tolist()
     [1.0]
     """
-    _require(scores, ["lead_id"], "scores")
-    _require(leads, ["lead_id", "status"], "leads")
+    require_columns(scores, ["lead_id"], "scores")
+    require_columns(leads, ["lead_id", "status"], "leads")
     table = scores.merge(leads[["lead_id", "status"]], on="lead_id", how="inner")
     converted = table.status.astype(str).eq("converted").to_numpy()
     if converted.all() or not converted.any():
         raise DataError("scores: the scored leads are all of one outcome, so no AUC can be computed")
     if truth_leads is not None:
-        _require(truth_leads, ["lead_id", "quality", "conversion_probability"], "truth_leads")
+        require_columns(truth_leads, ["lead_id", "quality", "conversion_probability"], "truth_leads")
         table = table.merge(truth_leads[["lead_id", "quality", "conversion_probability"]], on="lead_id", how="left")
     rows = []
     for column in [c for c in scores.columns if c != "lead_id"]:

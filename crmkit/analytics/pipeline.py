@@ -19,6 +19,7 @@ from functools import cache
 
 import pandas as pd
 
+from crmkit.analytics._checks import require_columns
 from crmkit.errors import DataError
 from crmkit.world.ops.sales_crosswalk import crosswalk
 from crmkit.world.vocabulary import terms
@@ -27,12 +28,6 @@ VENDORS = ("crmkit", "salesforce", "hubspot", "suitecrm")
 OPEN_STAGES = ("prospecting", "qualification", "needs_analysis", "proposal", "negotiation")
 ALL_CLOSE = "all_open_closes"  # the naive baseline: every open deal is won at its amount
 SALES_ROLES = ("sales_consultant", "event_consultant", "account_manager")
-
-
-def _require(df: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
 
 
 def _end_of_day(as_of) -> pd.Timestamp:
@@ -116,8 +111,8 @@ def pipeline_as_of(opportunities: pd.DataFrame, opportunity_history: pd.DataFram
     True
     """
     deal_columns = ["opportunity_id", "customer_id", "kind", "owner_staff_id", "created_at"]
-    _require(opportunities, deal_columns, "opportunities")
-    _require(opportunity_history, ["opportunity_id", "stage", "amount", "probability", "close_date", "changed_at"],
+    require_columns(opportunities, deal_columns, "opportunities")
+    require_columns(opportunity_history, ["opportunity_id", "stage", "amount", "probability", "close_date", "changed_at"],
              "opportunity_history")
     known = opportunity_history[opportunity_history.changed_at < _end_of_day(as_of)]
     order_by = ["changed_at", "history_id"] if "history_id" in known else ["changed_at"]
@@ -141,7 +136,7 @@ def weighted_forecast(pipeline: pd.DataFrame, vendor: str = "crmkit") -> pd.Data
     >>> weighted_forecast(pipe, "hubspot").weighted_amount.sum()
     np.float64(260.0)
     """
-    _require(pipeline, ["stage", "amount"], "pipeline")
+    require_columns(pipeline, ["stage", "amount"], "pipeline")
     probability = _vendor_map(vendor)[0]
     out = pipeline.copy()
     out["vendor"] = vendor
@@ -157,7 +152,7 @@ def pipeline_by_stage(pipeline: pd.DataFrame) -> pd.DataFrame:
     >>> pipeline_by_stage(pipe).amount.tolist()
     [0.0, 0.0, 0.0, 3.0, 4.0]
     """
-    _require(pipeline, ["stage", "amount"], "pipeline")
+    require_columns(pipeline, ["stage", "amount"], "pipeline")
     sums = {"deals": ("amount", "size"), "amount": ("amount", "sum")}
     if "weighted_amount" in pipeline:
         sums["weighted_amount"] = ("weighted_amount", "sum")
@@ -180,7 +175,7 @@ def deal_outcomes(opportunity_history: pd.DataFrame, truth_opportunities: pd.Dat
     >>> deal_outcomes(history)[["outcome", "won_amount"]].values.tolist()
     [['won', 90.0], ['open', 0.0]]
     """
-    _require(opportunity_history, ["opportunity_id", "stage", "amount", "changed_at"], "opportunity_history")
+    require_columns(opportunity_history, ["opportunity_id", "stage", "amount", "changed_at"], "opportunity_history")
     last = opportunity_history.sort_values("changed_at", kind="stable").groupby("opportunity_id").tail(1)
     stage = last.stage.astype(str)
     out = pd.DataFrame({"opportunity_id": last.opportunity_id.to_numpy(),
@@ -188,7 +183,7 @@ def deal_outcomes(opportunity_history: pd.DataFrame, truth_opportunities: pd.Dat
                         "amount": last.amount.to_numpy(), "closed_at": last.changed_at.to_numpy()})
     out["known_from"] = out.outcome.map(lambda outcome: "none" if outcome == "open" else "observed")
     if truth_opportunities is not None:
-        _require(truth_opportunities, ["opportunity_id", "is_won", "closed_at", "final_amount"],
+        require_columns(truth_opportunities, ["opportunity_id", "is_won", "closed_at", "final_amount"],
                  "truth_opportunities")
         truth = truth_opportunities.set_index("opportunity_id")
         still_open = out.outcome.eq("open") & out.opportunity_id.isin(truth.index)
@@ -247,7 +242,7 @@ def compare_forecasts(errors: pd.DataFrame) -> pd.DataFrame:
     >>> compare_forecasts(errors)[["method", "wape"]].values.tolist()
     [['a', 0.1], ['b', 0.2]]
     """
-    _require(errors, ["method", "error", "actual"], "errors")
+    require_columns(errors, ["method", "error", "actual"], "errors")
     grouped = errors.assign(abs_error=errors.error.abs()).groupby("method")
     table = grouped.agg(mean_error=("error", "mean"), mean_abs_error=("abs_error", "mean"),
                         total_abs_error=("abs_error", "sum"), total_actual=("actual", "sum"))
@@ -287,8 +282,8 @@ def rep_activity(activities: pd.DataFrame, staff: pd.DataFrame, roles=SALES_ROLE
     >>> rep_activity(acts, staff)[["month", "done", "calls", "leads_worked"]].astype(str).values.tolist()
     [['2024-01-01', '1', '1', '1'], ['2024-02-01', '1', '0', '1']]
     """
-    _require(activities, ["staff_id", "due_at", "kind", "status", "lead_id", "opportunity_id"], "activities")
-    _require(staff, ["staff_id", "first_name", "last_name", "role", "region"], "staff")
+    require_columns(activities, ["staff_id", "due_at", "kind", "status", "lead_id", "opportunity_id"], "activities")
+    require_columns(staff, ["staff_id", "first_name", "last_name", "role", "region"], "staff")
     people = staff if roles is None else staff[staff.role.astype(str).isin(roles)]
     acts = activities[activities.staff_id.isin(people.staff_id)]
     acts = acts.assign(month=pd.to_datetime(acts.due_at).dt.to_period("M").dt.to_timestamp(),

@@ -18,13 +18,8 @@ import numpy as np
 import pandas as pd
 
 from crmkit._random import as_generator
+from crmkit.analytics._checks import require_columns
 from crmkit.errors import DataError
-
-
-def _require(df: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
 
 
 def purchases(orders: pd.DataFrame, order_items: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
@@ -52,8 +47,8 @@ def purchases(orders: pd.DataFrame, order_items: pd.DataFrame, start=None, end=N
     >>> purchases(orders, items, end="2024-03-01")["product_id"].tolist()
     [3]
     """
-    _require(orders, ("order_id", "customer_id", "ordered_at"), "orders")
-    _require(order_items, ("order_id", "product_id", "quantity"), "order_items")
+    require_columns(orders, ("order_id", "customer_id", "ordered_at"), "orders")
+    require_columns(order_items, ("order_id", "product_id", "quantity"), "order_items")
     keep = pd.Series(True, index=orders.index)
     if start is not None:
         keep &= orders["ordered_at"] >= pd.Timestamp(start)
@@ -80,7 +75,7 @@ def basket_matrix(bought: pd.DataFrame, products=None) -> pd.DataFrame:
     >>> basket_matrix(bought).values.tolist()
     [[1, 1], [1, 0]]
     """
-    _require(bought, ("customer_id", "product_id"), "purchases")
+    require_columns(bought, ("customer_id", "product_id"), "purchases")
     pairs = bought[["customer_id", "product_id"]].drop_duplicates()
     table = pd.crosstab(pairs["customer_id"], pairs["product_id"]).clip(upper=1)
     if products is not None:
@@ -253,8 +248,8 @@ def evaluate_recommendations(recommendations: pd.DataFrame, later: pd.DataFrame,
     >>> evaluate_recommendations(recs, later)[["customers", "hit_rate", "precision", "recall"]].tolist()
     [2.0, 0.5, 0.25, 0.5]
     """
-    _require(recommendations, ("customer_id", "product_id"), "recommendations")
-    _require(later, ("customer_id", "product_id"), "later")
+    require_columns(recommendations, ("customer_id", "product_id"), "recommendations")
+    require_columns(later, ("customer_id", "product_id"), "later")
     new = later[["customer_id", "product_id"]].drop_duplicates()
     if earlier is not None:
         had = earlier[["customer_id", "product_id"]].drop_duplicates().assign(_had=True)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit._random import as_generator
+from crmkit.analytics._checks import require_columns
 from crmkit.errors import DataError
 
 # Interaction kinds the company starts (a mailing sent): they show the company's choices,
@@ -24,12 +25,6 @@ from crmkit.errors import DataError
 COMPANY_KINDS = ("email_sent", "mail_received")
 # Amounts and durations are skewed (a few customers buy a lot): k-means sees them on a log scale.
 SKEWED = ("tenure_days", "recency_days", "orders_per_year", "spend_per_year", "average_order")
-
-
-def _require(df: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
 
 
 def _shares(keys: pd.Series, values: pd.Series, prefix: str, index: pd.Index, weights=None) -> pd.DataFrame:
@@ -84,11 +79,11 @@ def behaviour_features(customers: pd.DataFrame, orders: pd.DataFrame, order_item
     >>> f[["customer_id", "recency_days", "category_pantry", "channel_social"]].values.tolist()
     [[1.0, 305.0, 1.0, 0.0], [2.0, 213.0, 0.0, 1.0]]
     """
-    _require(customers, ("customer_id", "signup_date"), "customers")
-    _require(orders, ("order_id", "customer_id", "ordered_at", "channel", "net_amount"), "orders")
-    _require(order_items, ("order_id", "product_id", "line_amount"), "order_items")
-    _require(products, ("product_id", "category"), "products")
-    _require(interactions, ("customer_id", "occurred_at", "channel", "kind"), "interactions")
+    require_columns(customers, ("customer_id", "signup_date"), "customers")
+    require_columns(orders, ("order_id", "customer_id", "ordered_at", "channel", "net_amount"), "orders")
+    require_columns(order_items, ("order_id", "product_id", "line_amount"), "order_items")
+    require_columns(products, ("product_id", "category"), "products")
+    require_columns(interactions, ("customer_id", "occurred_at", "channel", "kind"), "interactions")
     as_of = pd.Timestamp(as_of).normalize()
     ids = pd.Index(customers["customer_id"], name="customer_id")
     # as_of is a calendar day: its own orders count.
@@ -156,9 +151,9 @@ def segment_customers(features: pd.DataFrame, k: int, seed: int = 0, columns=Non
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
-    _require(features, ("customer_id",), "features")
+    require_columns(features, ("customer_id",), "features")
     columns = [c for c in features.columns if c != "customer_id"] if columns is None else list(columns)
-    _require(features, columns, "features")
+    require_columns(features, columns, "features")
     if not isinstance(k, (int, np.integer)) or not 2 <= k <= len(features):
         raise DataError(f"k = {k!r}: must be a whole number from 2 to the number of customers ({len(features)})")
     values = features[columns].astype(float)
@@ -219,8 +214,8 @@ def segment_profiles(segments: pd.DataFrame, features: pd.DataFrame, customers: 
     >>> segment_profiles(seg, feat, cust, "2025-01-01")[["customers", "age", "spend_per_year"]].values.tolist()
     [[2.0, 40.0, 15.0], [1.0, 65.0, 300.0]]
     """
-    _require(segments, ("customer_id", "segment"), "segments")
-    _require(customers, ("customer_id", "birth_year", "region", "loyalty_tier", "email_opt_in"), "customers")
+    require_columns(segments, ("customer_id", "segment"), "segments")
+    require_columns(customers, ("customer_id", "birth_year", "region", "loyalty_tier", "email_opt_in"), "customers")
     who = customers.set_index("customer_id").reindex(segments["customer_id"])
     people = pd.DataFrame({
         "segment": segments["segment"].to_numpy(),
@@ -252,8 +247,8 @@ def persona_agreement(segments: pd.DataFrame, truth_customers: pd.DataFrame) -> 
     """
     from sklearn.metrics import adjusted_rand_score
 
-    _require(segments, ("customer_id", "segment"), "segments")
-    _require(truth_customers, ("customer_id", "persona"), "truth_customers")
+    require_columns(segments, ("customer_id", "segment"), "segments")
+    require_columns(truth_customers, ("customer_id", "persona"), "truth_customers")
     both = segments.merge(truth_customers[["customer_id", "persona"]], on="customer_id")
     if both.empty:
         raise DataError("segments and truth_customers share no customer_id")
