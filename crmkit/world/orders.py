@@ -14,7 +14,7 @@ from crmkit.world.vocabulary import code_of, terms
 # Where a campaign's extra order is placed, by the campaign's channel (catalogue mail
 # orders come in by phone; a social ad leads to the web shop).
 ORDER_CHANNEL_OF_CAMPAIGN = {
-    "email": "web", "mail": "call_centre", "social": "web",
+    "email": "web", "mail": "call_centre", "social": "web", "call_centre": "call_centre",
     "mobile_app": "mobile_app", "home_sales_event": "home_sales_event",
 }
 

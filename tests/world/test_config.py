@@ -70,8 +70,8 @@ def test_unknown_override_section_names_the_allowed_ones():
 
 
 def test_unknown_case_lists_the_cases():
-    with pytest.raises(ConfigError, match="unknown case 'tesco': one of 'pschse', 'retailer'"):
-        ck.simulate("tesco")
+    with pytest.raises(ConfigError, match="unknown case 'acme': one of 'harrahs', 'pschse', 'retailer'"):
+        ck.simulate("acme")
 
 
 def test_malformed_yaml_names_the_line(tmp_path):
