@@ -12,6 +12,7 @@ XDIST  := -n 2
 help:
 	@echo "make lab        open JupyterLab on the start-here notebook"
 	@echo "make test       install (if needed) and run every test, timing each phase"
+	@echo "make test-browser  only the browser tests (needs Debian's chromium)"
 	@echo "make datasets   regenerate the shipped datasets in datasets/"
 	@echo "make docs       regenerate docs/data_dictionary.md from the data dictionary"
 	@echo "make bench      run the speed and memory benchmarks"
@@ -31,12 +32,19 @@ lab: $(STAMP)
 test: $(STAMP)
 	@bash tools/timed.sh "unit tests and doctests" $(MAKE) --no-print-directory test-unit
 	@bash tools/timed.sh "notebooks" $(MAKE) --no-print-directory test-notebooks
+	@bash tools/timed.sh "browser" $(MAKE) --no-print-directory test-browser
 
 test-unit: $(STAMP)
-	$(PYTEST) $(XDIST) tests crmkit --doctest-modules
+	$(PYTEST) $(XDIST) tests crmkit --doctest-modules --ignore=tests/browser
 
 test-notebooks: $(STAMP)
 	$(PYTEST) $(XDIST) --dist loadfile --nbval --nbval-current-env -p no:cacheprovider notebooks
+
+# JupyterLab and Voila in headless Chromium (Debian's `chromium`; skipped with a message when
+# it is missing, except on CI). Screenshots, logs and junit.xml go to test-output/browser/;
+# .ci/run reads junit.xml to fail when a browser test was skipped.
+test-browser: $(STAMP)
+	$(PYTEST) -p no:cacheprovider --junitxml=test-output/browser/junit.xml tests/browser
 
 datasets: $(STAMP)
 	$(BIN)/crmkit datasets --out datasets

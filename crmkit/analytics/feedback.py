@@ -21,8 +21,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from crmkit.analytics.service import _group_key, _require
 from crmkit.analytics._checks import require_columns
+from crmkit.analytics.service import _group_key
 from crmkit.errors import DataError
 
 # Written for the kit's comment language (short English comments about orders, service,
