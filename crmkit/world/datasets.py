@@ -2,7 +2,7 @@
 
 >>> import crmkit as ck
 >>> ck.dataset_names()
-['pschse', 'retailer']
+['harrahs', 'pschse', 'retailer', 'ritz_carlton', 'tesco']
 >>> len(ck.load_dataset("pschse").customers)
 3000
 """
@@ -21,6 +21,10 @@ from crmkit.world.dictionary import observed_tables
 DATASETS = {
     "pschse": {"case": "pschse", "customers": 3000, "seed": 7},
     "retailer": {"case": "retailer", "customers": 2000, "seed": 11},
+    # The model-company cases: small, for the case-study notebooks and the side-by-side.
+    "tesco": {"case": "tesco", "customers": 1000, "seed": 95},
+    "harrahs": {"case": "harrahs", "customers": 1000, "seed": 7},
+    "ritz_carlton": {"case": "ritz_carlton", "customers": 1000, "seed": 7},
 }
 
 
