@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 
 _MODULES = (
-    "flow", "types", "processes", "idic", "payne", "value_chain", "lifecycle", "sales",
+    "start", "flow", "types", "processes", "idic", "payne", "value_chain", "lifecycle", "sales",
     "campaigns", "service", "privacy", "cases",
 )
 

@@ -32,6 +32,8 @@ from crmkit.teach.notebook_files import build_student_editions, collapse_solutio
 from crmkit.teach.results import STATUSES, Result
 from crmkit.teach.views import SOURCES, TruthWithheld, WorldView
 
+from crmkit.teach import lessons  # noqa: E402 - `ck.teach.lessons.checks(topic, world)` in every lesson
+
 __all__ = [
     "Exercise", "Mistake", "ExerciseSet", "Result", "STATUSES", "SOURCES", "WorldView", "TruthWithheld",
     "compare", "Verdict",
