@@ -12,14 +12,9 @@ __all__ = ["plot_rfm_segments", "plot_cohort_retention", "plot_survival", "plot_
 
 import pandas as pd
 
+from crmkit.analytics._checks import require_columns
 from crmkit.errors import DataError
 from crmkit.plots._base import new_axes
-
-
-def _require(df: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(f"{table}: column {missing[0]!r} is missing; needed: {', '.join(columns)}")
 
 
 def plot_rfm_segments(scores: pd.DataFrame, value: str = "total_spend", ax=None):
@@ -45,7 +40,7 @@ def plot_rfm_segments(scores: pd.DataFrame, value: str = "total_spend", ax=None)
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['new', 'champions']
     """
-    _require(scores, ["segment", value], "scores")
+    require_columns(scores, ["segment", value], "scores")
     totals = scores.groupby("segment", observed=True).agg(customers=("segment", "size"), value=(value, "sum"))
     shares = pd.DataFrame({"customers": totals["customers"] / totals["customers"].sum(),
                            value: totals["value"] / totals["value"].sum()}).sort_values(value)
@@ -82,7 +77,7 @@ def plot_cohort_retention(cohorts: pd.DataFrame, months: int = 12, ax=None):
     """
     import seaborn as sns
 
-    _require(cohorts, ["cohort", "months_since", "retention"], "cohorts")
+    require_columns(cohorts, ["cohort", "months_since", "retention"], "cohorts")
     shown = cohorts[cohorts["months_since"] <= months]
     table = shown.pivot(index="cohort", columns="months_since", values="retention")
     table.index = pd.DatetimeIndex(table.index).strftime("%Y-%m")
@@ -117,7 +112,7 @@ def plot_survival(curves: pd.DataFrame, by: str, ax=None):
     >>> sorted(t.get_text() for t in ax.get_legend().get_texts())
     ['a', 'b']
     """
-    _require(curves, [by, "time", "survival"], "curves")
+    require_columns(curves, [by, "time", "survival"], "curves")
     ax = new_axes(ax, (7, 3.6))
     for group, curve in curves.groupby(by, observed=True, sort=True):  # one line per group
         ax.step([0, *curve["time"]], [1.0, *curve["survival"]], where="post", label=str(group))
@@ -149,7 +144,7 @@ def plot_whale_curve(profitability: pd.DataFrame, ax=None):
     >>> plot_whale_curve(table).get_ylabel()
     'cumulative share of profit'
     """
-    _require(profitability, ["share_of_customers", "cumulative_share_of_profit", "profitable"], "profitability")
+    require_columns(profitability, ["share_of_customers", "cumulative_share_of_profit", "profitable"], "profitability")
     ax = new_axes(ax, (6, 3.6))
     x = [0, *profitability["share_of_customers"]]
     y = [0, *profitability["cumulative_share_of_profit"]]
