@@ -13,7 +13,6 @@ __all__ = ["plot_rfm_segments", "plot_cohort_retention", "plot_survival", "plot_
 import pandas as pd
 
 from crmkit.analytics._checks import require_columns
-from crmkit.errors import DataError
 from crmkit.plots._base import new_axes
 
 
