@@ -1,0 +1,184 @@
+"""The CRM flow model as a pipeline: collect, store centrally, share, identify the best
+customers, segment, profile, predict value.
+
+Each stage is a small function whose output can be inspected (and plotted) on its own;
+:func:`run_flow` runs them all in one call and returns a :class:`Flow` holding every
+stage's output.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from crmkit.analytics.identity import customer_master, resolve_identities
+from crmkit.analytics.rfm import rfm, rfm_scores
+from crmkit.analytics.segments import behaviour_features, segment_customers, segment_profiles
+from crmkit.analytics.value import probabilistic_clv
+from crmkit.errors import DataError
+
+__all__ = ["STAGES", "Flow", "collect", "store_centrally", "share", "identify_best", "run_flow"]
+
+STAGES = ("collect", "store", "share", "identify", "segment", "profile", "predict")
+
+# Each department's view of the central store: what it needs, nothing more.
+VIEWS = {
+    "marketing": """SELECT c.customer_id, c.region, c.acquisition_source, c.loyalty_tier,
+                           c.email_opt_in, c.sms_opt_in, c.mail_opt_in
+                    FROM customers c""",
+    "sales": """SELECT o.opportunity_id, o.customer_id, o.stage, o.amount, o.close_date, o.owner_staff_id
+                FROM opportunities o WHERE o.is_closed = 0""",
+    "service": """SELECT k.case_id, k.customer_id, k.reason, k.priority, k.opened_at, k.is_complaint
+                  FROM cases k WHERE k.closed_at IS NULL""",
+}
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Every stage's output of one run of the flow model (synthetic data).
+
+    Attributes
+    ----------
+    collected : DataFrame
+        Records per source system (``source_system``, ``records``, ``first``, ``last``).
+    database : Path
+        The central SQLite store (observed tables plus ``customer_master``).
+    master : DataFrame
+        The customer master built by identity resolution over ``source_records``.
+    views : dict of str to DataFrame
+        What marketing, sales and service each get from the store.
+    best : DataFrame
+        RFM scores and segment names; the best customers are ``best[best.is_best]``.
+    segments, profiles : DataFrame
+        Behavioural segments of the buyers, and one profile row per segment.
+    predictions : DataFrame
+        Each buyer's predicted value over the horizon (BG/NBD with Gamma-Gamma).
+    """
+
+    collected: pd.DataFrame
+    database: Path
+    master: pd.DataFrame
+    views: dict = field(repr=False)
+    best: pd.DataFrame = field(repr=False)
+    segments: pd.DataFrame = field(repr=False)
+    profiles: pd.DataFrame = field(repr=False)
+    predictions: pd.DataFrame = field(repr=False)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per stage: what it produced and how many rows."""
+        rows = [
+            ("collect", "records by source system", int(self.collected["records"].sum())),
+            ("store", "people in the customer master", len(self.master)),
+            ("share", "rows in the departments' views", sum(len(v) for v in self.views.values())),
+            ("identify", "best customers", int(self.best["is_best"].sum())),
+            ("segment", "segments", int(self.segments["segment"].nunique())),
+            ("profile", "profile rows", len(self.profiles)),
+            ("predict", "customers with a predicted value", len(self.predictions)),
+        ]
+        return pd.DataFrame(rows, columns=["stage", "output", "rows"])
+
+
+def collect(source_records: pd.DataFrame) -> pd.DataFrame:
+    """Collect: how many records each touchpoint's source system captured, and when.
+
+    Columns in: ``source_system``, ``captured_at``. Columns out: ``source_system``,
+    ``records``, ``first``, ``last``.
+
+    >>> raw = pd.DataFrame({"source_system": ["web_shop", "web_shop", "call_centre"],
+    ...                     "captured_at": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-01-20"])})
+    >>> collect(raw)["records"].tolist()
+    [1, 2]
+    """
+    grouped = source_records.groupby("source_system", observed=True)["captured_at"]
+    return grouped.agg(records="size", first="min", last="max").reset_index()
+
+
+def store_centrally(world, path: str | Path, threshold: float = 85.0) -> tuple[Path, pd.DataFrame]:
+    """Store centrally: the observed tables in one SQLite file, plus the customer master.
+
+    The master comes from :func:`~crmkit.analytics.identity.resolve_identities` over the
+    world's ``source_records`` (blocking plus string similarity). Returns the database
+    path and the master. The truth is never written.
+    """
+    database = world.save(path, format="sqlite", include_truth=False)
+    master = customer_master(world.source_records, resolve_identities(world.source_records, threshold=threshold))
+    # SQLite has no list type: the record ids become text such as "15, 275, 1554".
+    flat = master.assign(source_record_ids=[", ".join(str(int(i)) for i in ids) for ids in master["source_record_ids"]])
+    with sqlite3.connect(database) as connection:
+        flat.to_sql("customer_master", connection, index=False, if_exists="replace")
+    return database, master
+
+
+def share(database: str | Path) -> dict[str, pd.DataFrame]:
+    """Share: each department's view of the central store (marketing, sales, service).
+
+    SQLite keeps true/false as 1/0; the consent and ``is_`` columns come back as booleans.
+    """
+    with sqlite3.connect(database) as connection:
+        views = {name: pd.read_sql(query, connection) for name, query in VIEWS.items()}
+    return {name: view.astype({c: bool for c in view.columns if c.endswith("_opt_in") or c.startswith("is_")})
+            for name, view in views.items()}
+
+
+def identify_best(orders: pd.DataFrame, as_of, top_share: float = 0.2) -> pd.DataFrame:
+    """Identify: RFM scores, and the ``top_share`` of buyers by spend flagged ``is_best``.
+
+    Columns out: those of :func:`~crmkit.analytics.rfm.rfm_scores` plus ``is_best`` (true
+    for every buyer whose spend reaches the ``1 - top_share`` quantile, so ties at the cut
+    are all in).
+
+    >>> orders = pd.DataFrame({"customer_id": [1, 2, 3, 4, 5], "net_amount": [50.0, 10.0, 20.0, 5.0, 8.0],
+    ...                        "ordered_at": pd.to_datetime(["2024-03-01"] * 5)})
+    >>> best = identify_best(orders, "2024-12-31", top_share=0.2)
+    >>> best.loc[best["is_best"], "customer_id"].tolist()
+    [1]
+    """
+    if not 0 < top_share <= 1:
+        raise DataError(f"top_share = {top_share!r}: must be above 0 and at most 1 (0.2 = the top fifth)")
+    scores = rfm_scores(rfm(orders, as_of))
+    cut = scores["total_spend"].quantile(1 - top_share)
+    return scores.assign(is_best=scores["total_spend"] >= cut)
+
+
+def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed: int = 0,
+             database: str | Path | None = None, threshold: float = 85.0) -> Flow:
+    """Run the whole flow model on a world, stage by stage.
+
+    Parameters
+    ----------
+    world : World
+        A simulated world (only its observed tables are used).
+    as_of : date-like, optional
+        The analysis date of the identify, segment, profile and predict stages (default:
+        the end of the observation window); collect and store take every record.
+    segments : int
+        Number of behavioural segments.
+    horizon_days : int
+        Horizon of the value prediction.
+    seed : int
+        Seed of the clustering.
+    database : path, optional
+        Where to write the central store (default: a new temporary folder).
+    threshold : float
+        Identity-resolution match threshold (0-100).
+    """
+    if not isinstance(segments, int) or segments < 2:  # checked before the slow store is written
+        raise DataError(f"segments = {segments!r}: must be a whole number of at least 2")
+    as_of = world.observed_until if as_of is None else pd.Timestamp(as_of)
+    path = Path(database) if database else Path(tempfile.mkdtemp(prefix="crmkit-flow-")) / "central.db"
+    collected = collect(world.source_records)
+    store, master = store_centrally(world, path, threshold)
+    known = world.customers[world.customers["signup_date"] <= as_of]  # nobody who signs up later
+    features = behaviour_features(known, world.orders, world.order_items, world.products, world.interactions, as_of)
+    groups = segment_customers(features, k=segments, seed=seed)
+    summary = rfm(world.orders, as_of)
+    return Flow(
+        collected=collected, database=store, master=master, views=share(store),
+        best=identify_best(world.orders, as_of), segments=groups,
+        profiles=segment_profiles(groups, features, known, as_of),
+        predictions=probabilistic_clv(summary, horizon_days),
+    )
