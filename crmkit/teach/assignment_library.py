@@ -1,0 +1,187 @@
+"""The assignments the kit ships: each is a notebook plus the exercises it checks.
+
+An :class:`Assignment` names its case and world size, its notebook (in
+``crmkit/teach/data/assignments/``, with solutions in ``### BEGIN SOLUTION`` regions), its
+exercises and the points of each. ``crmkit assignment build`` gives every student their own
+world of that case and computes the instructor's key from it.
+
+**rfm-basics** (10 points). Three questions on the student's own observed tables, checked
+at once in the notebook: orders per month (2), average order value in the last calendar
+year (2), the ten biggest spenders (3). One question is scored against the truth, from the
+instructor's key only (3): *forecast what the top 10 % of customers by spend will spend in
+the hold-out period* (the ``holdout_months`` after ``observed_until``). The truth is the
+sum of those customers' hold-out value. We chose this question because it is the one CRM
+decision the observed tables cannot settle by themselves (how much the best customers are
+still worth).
+
+A forecast is right when it lies within 20 % of the truth, **or at least as close as the
+simple method** (the best customers' spend in the last ``holdout_months``, the assignment's
+*benchmark*) on that student's world: on 20 worlds of 1,000 customers the method was 0-13 %
+off, but a world where it is 23 % off exists, and a student who used it must not lose the
+points to luck. An answer equal to a known mistake (their spend over the whole window, or
+everyone's recent spend) is that mistake even inside the tolerance: on that same world
+everyone's recent spend lies within 17 % of the truth.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from types import MappingProxyType
+
+import pandas as pd
+
+from crmkit.errors import ConfigError, describe_allowed
+from crmkit.teach.exercises import Exercise, Mistake
+
+__all__ = ["Assignment", "ASSIGNMENTS", "get_assignment", "RFM_BASICS"]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A gradable assignment: a notebook, its exercises and their points.
+
+    ``benchmarks`` maps a question scored against the truth to a sound method
+    ``f(world) -> answer`` on the observed tables: on each student's world the tolerance
+    widens to at least that method's error, so the method always scores.
+
+    >>> get_assignment("rfm-basics").max_points
+    10.0
+    """
+
+    name: str
+    title: str
+    case: str
+    customers: int
+    notebook: str
+    exercises: tuple
+    points: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    benchmarks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self):
+        names = [e.name for e in self.exercises]
+        if sorted(names) != sorted(self.points):
+            raise ConfigError(f"assignment {self.name!r}: points must name each exercise once ({', '.join(names)})")
+        object.__setattr__(self, "points", MappingProxyType({n: float(self.points[n]) for n in names}))
+        unknown = set(self.benchmarks) - {e.name for e in self.exercises if e.uses_truth}
+        if unknown:
+            raise ConfigError(f"assignment {self.name!r}: benchmarks are for questions scored against the truth, "
+                              f"not {sorted(unknown)[0]!r}")
+        object.__setattr__(self, "benchmarks", MappingProxyType(dict(self.benchmarks)))
+
+    @property
+    def max_points(self) -> float:
+        """The points of all questions together."""
+        return float(sum(self.points.values()))
+
+    def template(self) -> dict:
+        """The notebook with its solutions (the instructor's edition), as a dict."""
+        text = resources.files("crmkit.teach").joinpath("data", "assignments", self.notebook).read_text(encoding="utf-8")
+        notebook = json.loads(text)
+        for cell in notebook["cells"]:
+            cell["source"] = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        return notebook
+
+
+def _orders_in_last_year(w) -> pd.DataFrame:
+    return w.orders[w.orders.ordered_at.dt.year == w.observed_until.year]
+
+
+def _orders_by_month(w):
+    return w.orders.groupby(w.orders.ordered_at.dt.to_period("M").rename("month"))
+
+
+def _spend(w) -> pd.Series:
+    return w.orders.groupby("customer_id").net_amount.sum()
+
+
+def _top_decile(w) -> pd.Index:
+    return _spend(w).nlargest(len(w.customers) // 10).index
+
+
+def _recent_spend(w, customers=None) -> float:
+    months = w.config.calendar.holdout_months
+    recent = w.orders[w.orders.ordered_at > w.observed_until - pd.DateOffset(months=months)]
+    return float((recent if customers is None else recent[recent.customer_id.isin(customers)]).net_amount.sum())
+
+
+def _holdout_value_of_top_decile(w) -> float:
+    truth = w.truth.customers.set_index("customer_id")
+    return float(truth.loc[_top_decile(w), "holdout_value"].sum())
+
+
+ORDERS_PER_MONTH = Exercise(
+    "orders_per_month", "How many orders were placed in each calendar month? A Series indexed by the month "
+    "as a period (`.dt.to_period('M')`), in time order.",
+    reference=lambda w: _orders_by_month(w).size(),
+    mistakes=[
+        Mistake("grouped_by_customer", "You grouped by customer instead of by month: group by ordered_at's month.",
+                answer=lambda w: w.orders.groupby("customer_id").size()),
+        Mistake("summed_amounts", "You summed net_amount; count the orders instead (.size()).",
+                answer=lambda w: _orders_by_month(w).net_amount.sum()),
+        Mistake("month_of_year", "You grouped by month of the year, which merges the same month of different "
+                "years: group by the period (.dt.to_period('M')).",
+                answer=lambda w: w.orders.groupby(w.orders.ordered_at.dt.month).size()),
+    ])
+
+AOV_LAST_YEAR = Exercise(
+    "aov_last_year", "What was the average net order value (`net_amount`) of the orders placed in the calendar "
+    "year of `world.observed_until`?",
+    reference=lambda w: _orders_in_last_year(w).net_amount.mean(),
+    mistakes=[
+        Mistake("sum_instead_of_mean", "You summed the order values; the question asks for their average (.mean()).",
+                answer=lambda w: _orders_in_last_year(w).net_amount.sum()),
+        Mistake("no_date_cutoff", "You averaged every order; keep only the orders of the year of "
+                "world.observed_until first.", answer=lambda w: w.orders.net_amount.mean()),
+        Mistake("gross_amount", "You averaged gross_amount; what customers paid after discounts is net_amount.",
+                answer=lambda w: _orders_in_last_year(w).gross_amount.mean()),
+    ])
+
+TOP10_SPENDERS = Exercise(
+    "top10_spenders", "Which ten customers spent the most in total (`net_amount`)? A Series indexed by "
+    "customer_id with their total spend, biggest first.",
+    reference=lambda w: _spend(w).nlargest(10), ordered=True,
+    mistakes=[
+        Mistake("ranked_by_mean", "You ranked by average order value (mean); the question asks for total spend (sum).",
+                answer=lambda w: w.orders.groupby("customer_id").net_amount.mean().nlargest(10)),
+        Mistake("gross_amount", "You summed gross_amount; total spend is what customers paid: net_amount.",
+                answer=lambda w: w.orders.groupby("customer_id").gross_amount.sum().nlargest(10)),
+    ])
+
+BEST_CUSTOMERS_FORECAST = Exercise(
+    "best_customers_forecast", "Forecast: how much (total `net_amount`) will your best customers (the "
+    "`len(world.customers) // 10` customers with the highest total spend) spend in the hold-out period, "
+    "the `world.config.calendar.holdout_months` months after `world.observed_until`? Scored by your "
+    "instructor against what they really spent; within 20 % counts as right.",
+    reference=_holdout_value_of_top_decile, uses_truth=True, rtol=0.2,
+    mistakes=[
+        Mistake("whole_window", "You gave what they spent over the whole observation window; the forecast is for "
+                "the hold-out period only, which is much shorter.",
+                answer=lambda w: float(_spend(w).loc[_top_decile(w)].sum())),
+        Mistake("every_customer", "You forecast for every customer; keep only the top 10 % by total spend.",
+                answer=lambda w: _recent_spend(w)),
+    ])
+
+RFM_BASICS = Assignment(
+    name="rfm-basics", title="RFM basics: orders, order value, best customers", case="pschse", customers=1500,
+    notebook="rfm-basics.ipynb",
+    exercises=(ORDERS_PER_MONTH, AOV_LAST_YEAR, TOP10_SPENDERS, BEST_CUSTOMERS_FORECAST),
+    points={"orders_per_month": 2, "aov_last_year": 2, "top10_spenders": 3, "best_customers_forecast": 3},
+    benchmarks={"best_customers_forecast": lambda w: _recent_spend(w, _top_decile(w))})
+
+#: The shipped assignments by name.
+ASSIGNMENTS = MappingProxyType({a.name: a for a in (RFM_BASICS,)})
+
+
+def get_assignment(name: str) -> Assignment:
+    """The shipped assignment called ``name``.
+
+    >>> get_assignment("nope")
+    Traceback (most recent call last):
+    ...
+    crmkit.errors.ConfigError: assignment template 'nope' is not shipped: one of 'rfm-basics'
+    """
+    if name not in ASSIGNMENTS:
+        raise ConfigError(f"assignment template {name!r} is not shipped: {describe_allowed(ASSIGNMENTS)}")
+    return ASSIGNMENTS[name]
