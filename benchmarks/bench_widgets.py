@@ -79,7 +79,7 @@ def main(argv=None) -> None:
     print(f"{'explorer':36} {'build ms':>9} {'median ms':>10} {'max ms':>8} {'updates':>8}")
     from crmkit.planning.widgets import launch_risk_explorer
 
-    factories = {name: getattr(ck.explore, name) for name in ck.explore.__all__}
+    factories = {name: getattr(ck.explore, name) for name in ck.explore.__all__ if name.endswith("_explorer")}
     factories["launch_risk_explorer (planning)"] = lambda: launch_risk_explorer(runs=2000, seed=1)
     slow = []
     for name, factory in factories.items():

@@ -7,7 +7,7 @@ import seaborn as sns
 
 from crmkit.plots.orders import monthly_counts
 
-__all__ = ["orders_explorer", "draw_monthly"]
+__all__ = ["orders_explorer"]
 
 SPLITS = ("channel", "campaign", "service_issue")
 

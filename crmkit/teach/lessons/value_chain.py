@@ -1,0 +1,143 @@
+"""Exercises of the lesson on Buttle's value chain and Gartner's building blocks
+(notebooks/06_value_chain_and_building_blocks.ipynb).
+
+Customer portfolio analysis (how much of the cost to serve the costliest buyers absorb,
+Buttle's "cost magnets"), customer intimacy and Gartner's information block (how many
+customer records are complete) and Gartner's metrics block (the repeat rate).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmkit.teach import Exercise, Mistake
+
+__all__ = ["EXERCISES", "COST_COLUMNS"]
+
+#: The cost-to-serve columns of ``customer_costs``.
+COST_COLUMNS = ["delivery_cost", "service_cost", "payment_cost", "marketing_cost", "returns_cost"]
+
+
+def _as_percent(reference, rtol: float = 1e-3):
+    """A mistake test: the answer is the right share written as a percentage (times 100),
+    within the exercise's tolerance ``rtol``."""
+    def matches(answer, world) -> bool:
+        expected = float(reference(world))
+        return expected != 0 and bool(np.isclose(float(answer), 100 * expected, rtol=rtol))
+    return matches
+
+
+# --- customer portfolio analysis: cost magnets -------------------------------------------------------
+
+
+def _top_share(ranked_by: pd.Series, shared: pd.Series, n: int, top: float = 0.05) -> float:
+    order = ranked_by.sort_values(ascending=False).index[: max(int(top * n), 1)]
+    return float(shared.loc[order].sum() / shared.sum())
+
+
+def _buyers(w) -> pd.DataFrame:
+    return w.customer_costs[w.customer_costs["orders"] > 0]
+
+
+def cost_magnet_share(w) -> float:
+    cost = _buyers(w)[COST_COLUMNS].sum(axis=1)
+    return _top_share(cost, cost, len(cost))
+
+
+def _everyone_share(w) -> float:
+    cost = w.customer_costs[COST_COLUMNS].sum(axis=1)
+    return _top_share(cost, cost, len(cost))
+
+
+COST_MAGNETS = Exercise(
+    "cost_magnets",
+    "Customer portfolio analysis. For each **buyer** (customers with `orders > 0` in `customer_costs`) add up the "
+    "cost to serve: " + ", ".join(f"`{c}`" for c in COST_COLUMNS) + ". Take the 5% of buyers with the **highest "
+    "cost to serve** (`int(0.05 * number_of_buyers)`). What **share of the buyers' total cost to serve** do they "
+    "absorb? Give a share between 0 and 1.",
+    reference=cost_magnet_share,
+    rtol=5e-3,  # int() or round() for the 5% cut-off moves the share by about one buyer's cost
+    mistakes=[
+        Mistake("ranked_by_revenue", "You took the 5% who bring the most revenue. Cost magnets are the buyers who "
+                "cost most to serve: rank by the summed cost columns.",
+                answer=lambda w: _top_share(_buyers(w)["revenue"], _buyers(w)[COST_COLUMNS].sum(axis=1), len(_buyers(w)))),
+        Mistake("share_of_revenue", "You measured their share of revenue; the question asks for their share of the "
+                "cost to serve.", answer=lambda w: _top_share(_buyers(w)[COST_COLUMNS].sum(axis=1), _buyers(w)["revenue"],
+                                                               len(_buyers(w)))),
+        Mistake("everyone", "You kept every customer, including those who never ordered, so the 5% group and the total "
+                "are both off. Keep the buyers first: orders > 0.", answer=_everyone_share),
+        Mistake("percent", "Right figure, wrong unit: give a share between 0 and 1, not a percentage.",
+                matches=_as_percent(cost_magnet_share, rtol=5e-3)),
+    ])
+
+
+# --- customer intimacy / the information block: complete customer records ---------------------------
+
+FIELDS = ["email", "phone", "birth_year"]
+
+
+def complete_share(w) -> float:
+    return float(w.customers[FIELDS].notna().all(axis=1).mean())
+
+
+COMPLETE = Exercise(
+    "complete_profiles",
+    "Customer intimacy needs good information (Gartner's *CRM information* block). What **share of the customer "
+    "records** in `customers` hold **all three** of `email`, `phone` and `birth_year`? Give a share between 0 and 1.",
+    reference=complete_share,
+    mistakes=[
+        Mistake("any_field", "You counted records with at least one of the three fields (or / any). A complete record "
+                "has all three: combine the tests with & (or use .all(axis=1)).",
+                answer=lambda w: float(w.customers[FIELDS].notna().any(axis=1).mean())),
+        Mistake("email_only", "You checked the email only; phone and birth_year must be filled in too.",
+                answer=lambda w: float(w.customers["email"].notna().mean())),
+        Mistake("missing_share", "You gave the share of incomplete records: the question asks for the complete ones "
+                "(1 minus your answer).", answer=lambda w: 1 - complete_share(w)),
+        Mistake("count", "You counted the complete records; divide by the number of customers for a share.",
+                answer=lambda w: float(w.customers[FIELDS].notna().all(axis=1).sum())),
+    ])
+
+
+# --- the metrics block / managing the customer life cycle: the repeat rate -------------------------------
+
+
+def _buyers_in(w, year: int) -> pd.Index:
+    orders = w.orders
+    return pd.Index(orders.loc[orders["ordered_at"].dt.year == year, "customer_id"].unique())
+
+
+def _repeat(w, earlier: int, later: int) -> float:
+    before = _buyers_in(w, earlier)
+    return float(before.isin(_buyers_in(w, later)).mean()) if len(before) else np.nan  # a world may start later
+
+
+def repeat_share(w) -> float:
+    year = w.observed_until.year
+    return _repeat(w, year - 1, year)
+
+
+REPEAT = Exercise(
+    "repeat_rate",
+    "A CRM metric: of the customers who ordered in the year **before** the last observed year "
+    "(`world.observed_until.year - 1`), what **share ordered again** in the last observed year? Give a share "
+    "between 0 and 1.",
+    reference=repeat_share,
+    mistakes=[
+        Mistake("reversed", "You started from the last year's buyers and asked who had bought the year before. The "
+                "repeat rate starts from the earlier year's buyers: who of them came back?",
+                answer=lambda w: _repeat(w, w.observed_until.year, w.observed_until.year - 1)),
+        Mistake("all_customers", "You divided by every customer in the table; divide by the customers who ordered in "
+                "the earlier year.", answer=lambda w: float(
+                    _buyers_in(w, w.observed_until.year - 1).isin(_buyers_in(w, w.observed_until.year)).sum()
+                    / len(w.customers))),
+        Mistake("wrong_years", "You used the two years before the last one. Take the last observed year "
+                "(world.observed_until.year) and the year before it.",
+                matches=lambda a, w: bool(np.isclose(float(a), _repeat(w, w.observed_until.year - 2, w.observed_until.year - 1),
+                                                     rtol=1e-4))),
+        Mistake("percent", "Right figure, wrong unit: give a share between 0 and 1, not a percentage.",
+                matches=_as_percent(repeat_share)),
+    ])
+
+
+EXERCISES = [COST_MAGNETS, COMPLETE, REPEAT]

@@ -1,0 +1,88 @@
+"""Exercises of the value-chain lesson: the right answer passes on two seeds, and each typical
+wrong answer, written as a learner would write it, gets its own message naming the wrong step."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+import crmkit as ck
+from crmkit.explore.value_chain import cost_to_serve_concentration, profile_completeness, repeat_rate
+from crmkit.teach.lessons import checks
+
+SEEDS = (1, 2)
+COSTS = ["delivery_cost", "service_cost", "payment_cost", "marketing_cost", "returns_cost"]
+
+
+@lru_cache(maxsize=2)
+def make_world(seed: int):
+    return ck.simulate("pschse", customers=2000, seed=seed, progress=False)
+
+
+@pytest.fixture(params=SEEDS, scope="module")
+def world(request):
+    return make_world(request.param)
+
+
+@pytest.fixture(scope="module")
+def lesson(world):
+    return checks("value_chain", world)
+
+
+def assert_mistakes(lesson, name, right, wrong: dict):
+    """``right`` is accepted; each wrong answer is told its own mistake, with a distinct message."""
+    assert lesson.check(name, right).correct, lesson.check(name, right).message
+    messages = {}
+    for mistake, answer in wrong.items():
+        result = lesson.check(name, answer)
+        assert (result.correct, result.mistake) == (False, mistake), (mistake, result.message)
+        messages[mistake] = result.message
+    assert len(set(messages.values())) == len(messages)
+    return messages
+
+
+def test_every_mistake_is_distinguishable_on_this_world(lesson):
+    assert lesson.validate()["distinguishable"].all()
+
+
+def test_cost_magnets(lesson, world):
+    buyers = world.customer_costs[world.customer_costs.orders > 0].copy()
+    buyers["cost_to_serve"] = buyers[COSTS].sum(axis=1)
+    k = int(0.05 * len(buyers))
+    top = buyers.nlargest(k, "cost_to_serve")
+    everyone = world.customer_costs[COSTS].sum(axis=1)
+    right = top.cost_to_serve.sum() / buyers.cost_to_serve.sum()
+    assert right == pytest.approx(cost_to_serve_concentration(world.customer_costs))  # the lesson's own helper agrees
+    assert_mistakes(lesson, "cost_magnets", right, {
+        "ranked_by_revenue": buyers.nlargest(k, "revenue").cost_to_serve.sum() / buyers.cost_to_serve.sum(),
+        "share_of_revenue": top.revenue.sum() / buyers.revenue.sum(),
+        "everyone": everyone.nlargest(int(0.05 * len(everyone))).sum() / everyone.sum(),
+        "percent": 100 * right,
+    })
+
+
+def test_complete_profiles(lesson, world):
+    c = world.customers
+    right = (c.email.notna() & c.phone.notna() & c.birth_year.notna()).mean()
+    assert right == pytest.approx(profile_completeness(c))
+    messages = assert_mistakes(lesson, "complete_profiles", right, {
+        "any_field": (c.email.notna() | c.phone.notna() | c.birth_year.notna()).mean(),
+        "email_only": c.email.notna().mean(),
+        "missing_share": c[["email", "phone", "birth_year"]].isna().any(axis=1).mean(),
+        "count": int((c.email.notna() & c.phone.notna() & c.birth_year.notna()).sum()),
+    })
+    assert "&" in messages["any_field"]
+
+
+def test_repeat_rate(lesson, world):
+    year = world.observed_until.year
+    buyers = {y: set(world.orders.loc[world.orders.ordered_at.dt.year == y, "customer_id"]) for y in (year - 2, year - 1, year)}
+    right = len(buyers[year - 1] & buyers[year]) / len(buyers[year - 1])
+    assert right == pytest.approx(repeat_rate(world.orders, year))
+    assert_mistakes(lesson, "repeat_rate", right, {
+        "reversed": len(buyers[year - 1] & buyers[year]) / len(buyers[year]),
+        "all_customers": len(buyers[year - 1] & buyers[year]) / len(world.customers),
+        "wrong_years": len(buyers[year - 2] & buyers[year - 1]) / len(buyers[year - 2]),
+        "percent": 100 * right,
+    })
