@@ -1,0 +1,114 @@
+"""The service lesson's exercises: a learner's right answer passes on two worlds, and each
+typical wrong answer, computed the way a learner would, gets its own message naming the step."""
+
+import pandas as pd
+import pytest
+
+import crmkit as ck
+from crmkit.teach.lessons.service import EXERCISES
+from tests.analytics.conftest import _world
+
+SEEDS = (7, 21)
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def world(request):
+    return _world("pschse", 2500, request.param)
+
+
+@pytest.fixture(scope="module")
+def checks(world):
+    return ck.teach.lessons.checks("service", world)
+
+
+def _end(world):
+    return world.observed_until + pd.Timedelta(days=1)
+
+
+# --- learners' answers, written as a learner would write them ------------------------------------------
+
+
+def within_target(world, hours=None, due=None, how="mean"):
+    cases = world.cases
+    if hours is None:
+        hours = (cases["closed_at"] - cases["opened_at"]).dt.total_seconds() / 3600
+    open_for = (_end(world) - cases["opened_at"]).dt.total_seconds() / 3600
+    if due is None:
+        due = cases["closed_at"].notna() | (open_for > 24)
+    met = (hours <= 24)[due].groupby(cases.loc[due, "origin"], observed=True)
+    return met.mean() if how == "mean" else met.sum()
+
+
+def complaint_rate(world, cases=None, divisor=None, scale=1000):
+    complaints = world.cases[world.cases["is_complaint"]] if cases is None else cases
+    counts = complaints.groupby("reason", observed=True).size()
+    return scale * counts / (len(world.orders) if divisor is None else divisor)
+
+
+def retention_gap(world, first="resolved_badly", combine=lambda a, b: a - b):
+    r = ck.analytics.retention_after_orders(world.orders, world.cases, as_of=_end(world))
+    rates = r.groupby("experience", observed=True)["retained"].mean()
+    return combine(rates[first], rates["no_complaint"])
+
+
+def test_every_mistake_can_be_told_apart_on_this_world(checks):
+    table = checks.validate()
+    assert table["distinguishable"].all() and len(table) == sum(len(e.mistakes) for e in EXERCISES)
+
+
+@pytest.mark.parametrize("name, answer", [
+    ("within_target_by_origin", within_target), ("complaints_per_1000_orders", complaint_rate),
+    ("retention_gap", retention_gap)])
+def test_a_learners_right_answer_is_accepted(checks, world, name, answer):
+    result = checks.check(name, answer(world))
+    assert result.correct, result.message
+
+
+def test_a_badly_resolved_complaint_goes_with_lower_retention(checks):
+    assert checks.expected("retention_gap") < 0  # the simulated world's service failures raise churn
+
+
+WRONG = [
+    ("within_target_by_origin", "closed_cases_only", lambda w: within_target(w, due=w.cases["closed_at"].notna()),
+     "still open"),
+    ("within_target_by_origin", "whole_days",
+     lambda w: within_target(w, hours=24 * (w.cases["closed_at"] - w.cases["opened_at"]).dt.days), "whole days"),
+    ("within_target_by_origin", "count_not_share", lambda w: within_target(w, how="sum"), "share"),
+    ("complaints_per_1000_orders", "all_cases", lambda w: complaint_rate(w, cases=w.cases), "every case"),
+    ("complaints_per_1000_orders", "per_complaint",
+     lambda w: complaint_rate(w, divisor=int(w.cases["is_complaint"].sum())), "number of complaints"),
+    ("complaints_per_1000_orders", "per_100_orders", lambda w: complaint_rate(w, scale=100), "per 100 orders"),
+    ("complaints_per_1000_orders", "per_customer", lambda w: complaint_rate(w, divisor=len(w.customers)), "customers"),
+    ("retention_gap", "resolved_well", lambda w: retention_gap(w, first="resolved_well"), "resolved well"),
+    ("retention_gap", "ratio_not_difference", lambda w: retention_gap(w, combine=lambda a, b: a / b), "divided"),
+    ("retention_gap", "reversed", lambda w: retention_gap(w, combine=lambda a, b: b - a), "wrong sign"),
+]
+
+
+@pytest.mark.parametrize("name, mistake, answer, words", WRONG, ids=[w[1] for w in WRONG])
+def test_a_learners_typical_mistake_is_named(checks, world, name, mistake, answer, words):
+    result = checks.check(name, answer(world))
+    assert (result.correct, result.mistake) == (False, mistake), result.message
+    assert words in result.message
+
+
+def test_comparing_customers_instead_of_orders_is_named_and_points_the_wrong_way(checks, world):
+    r = ck.analytics.retention_after_orders(world.orders, world.cases, as_of=_end(world))
+    per_customer = r.groupby("customer_id").agg(bad=("experience", lambda e: (e == "resolved_badly").any()),
+                                                complained=("experience", lambda e: (e != "no_complaint").any()),
+                                                retained=("retained", "any"))
+    answer = (per_customer.loc[per_customer["bad"], "retained"].mean()
+              - per_customer.loc[~per_customer["complained"], "retained"].mean())
+    result = checks.check("retention_gap", answer)
+    assert result.mistake == "customers_not_orders" and "more loyal" in result.message
+    assert answer > checks.expected("retention_gap")  # the customer view hides the loss
+
+
+def test_each_known_mistake_gets_its_own_message(checks, world):
+    for exercise in EXERCISES:
+        messages = set()
+        for mistake, answer in exercise.mistake_answers(world, source="truth").items():
+            result = checks.check(exercise.name, answer)
+            assert result.mistake == mistake
+            messages.add(result.message)
+        assert len(messages) == len(exercise.mistakes)
