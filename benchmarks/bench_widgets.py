@@ -42,8 +42,18 @@ def next_value(control):
 
 
 def build(factory, world):
-    parameters = list(inspect.signature(factory).parameters)
-    return factory(world) if parameters and parameters[0] == "world" else factory()
+    """Build an explorer from what its first argument asks for (a world, the worlds of a
+    case with a lever on and off, or the model companies' KPI table)."""
+    from crmkit.explore.cases import case_worlds, compare_companies, model_company_worlds
+
+    first = next(iter(inspect.signature(factory).parameters), None)
+    if first == "world":
+        return factory(world)
+    if first == "worlds":
+        return factory(case_worlds("tesco"))
+    if first == "table":
+        return factory(compare_companies(model_company_worlds()))
+    return factory()
 
 
 def time_updates(widget, repeats: int) -> list[float]:
