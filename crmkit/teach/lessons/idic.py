@@ -1,0 +1,158 @@
+"""Exercises of the lesson on IDIC (notebooks/04_idic.ipynb).
+
+Differentiate (how concentrated value is), interact (what contacts changed, against the
+control group) and customise (recommendations tested on later purchases, with an honest
+cut-off).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmkit.analytics.recommend import (basket_matrix, evaluate_recommendations, item_similarity, popular_items,
+                                        purchases, recommend_for)
+from crmkit.teach import Exercise, Mistake
+
+__all__ = ["EXERCISES", "RECOMMENDATION_CUTOFF"]
+
+
+# --- differentiate: the top fifth of buyers ------------------------------------------------------------
+
+
+def _top_share(spend: pd.Series, base: int, numerator: pd.Series | None = None) -> float:
+    """Share of ``numerator`` (default: spend) held by the int(0.2 * base) highest spenders."""
+    ranked = spend.rename("value").reset_index().sort_values(["value", "customer_id"], ascending=[False, True])
+    top = ranked["customer_id"].head(int(0.2 * base))
+    numerator = spend if numerator is None else numerator
+    return float(numerator.reindex(top).sum() / numerator.sum())
+
+
+def _spend(w, column: str = "net_amount") -> pd.Series:
+    return w.orders.groupby("customer_id")[column].sum()
+
+
+def _ranked_by_orders(answer, w) -> bool:
+    """Whether ``answer`` is the top fifth by number of orders, however the many ties in order
+    counts were broken (from the smallest to the largest spenders among the tied)."""
+    counts, spend = w.orders.groupby("customer_id").size(), _spend(w)
+    n = int(0.2 * len(spend))
+    shares = []
+    for ascending in (True, False):
+        ranked = pd.DataFrame({"orders": counts, "spend": spend}).sort_values(["orders", "spend"],
+                                                                             ascending=[False, ascending])
+        shares.append(spend.reindex(ranked.index[:n]).sum() / spend.sum())
+    return min(shares) - 1e-9 <= float(answer) <= max(shares) + 1e-9
+
+
+TOP_FIFTH = Exercise(
+    "top_fifth_revenue_share",
+    "Differentiate by value: rank the **buyers** (customers with at least one order) by their total `net_amount`. "
+    "What **share of all net revenue** comes from the top 20% of them (the first `int(0.2 * number_of_buyers)`)? "
+    "Give a share between 0 and 1.",
+    reference=lambda w: _top_share(_spend(w), len(_spend(w))),
+    rtol=2e-3,  # one customer more or less at the boundary changes the share by about 0.1%
+    mistakes=[
+        Mistake("all_customers", "You took 20% of *all* customers, including those who never bought. The question "
+                "ranks the buyers: count the customers in orders, not in customers.",
+                answer=lambda w: _top_share(_spend(w), len(w.customers))),
+        Mistake("ranked_by_orders", "You ranked the buyers by their number of orders. Differentiating by value "
+                "ranks them by what they spent: sum net_amount per customer.", matches=_ranked_by_orders),
+        Mistake("share_of_orders", "You gave the top fifth's share of the *orders*; the question asks for its share "
+                "of the revenue.", matches=lambda a, w: np.isclose(float(a), _top_share(
+                    _spend(w), len(_spend(w)), w.orders.groupby("customer_id").size()), rtol=2e-3)),
+        Mistake("customer_share", "0.2 is the share of the buyers in the top group, not their share of revenue: sum "
+                "their net_amount and divide by the total.", matches=lambda a, w: np.isclose(float(a), 0.2)),
+    ])
+
+
+# --- interact: contacted against control ------------------------------------------------------------
+
+
+def _members(w) -> pd.DataFrame:
+    members = w.campaign_members
+    return members.assign(responded=members["status"].astype(str).eq("responded"),
+                          control=members["in_control_group"].astype(bool))
+
+
+def pooled_uplift(w) -> float:
+    rates = _members(w).groupby("control")["responded"].mean()
+    return float(rates[False] - rates[True])
+
+
+def _mean_of_campaigns(w) -> float:
+    rates = _members(w).groupby(["campaign_id", "control"])["responded"].mean().unstack()
+    return float((rates[False] - rates[True]).mean())
+
+
+def _clicked_uplift(w) -> float:
+    members = _members(w)
+    acted = members["status"].astype(str).isin(["clicked", "responded"])
+    rates = acted.groupby(members["control"]).mean()
+    return float(rates[False] - rates[True])
+
+
+POOLED_UPLIFT = Exercise(
+    "contacted_vs_control",
+    "Interact, and learn from it: pool the members of every campaign (`campaign_members`). What is the "
+    "**response rate of the contacted members minus that of the control group** (`in_control_group`)? "
+    "A member responded when `status` is `'responded'` (bought within the campaign window). Give a number "
+    "(e.g. 0.05 for five points).",
+    reference=pooled_uplift,
+    mistakes=[
+        Mistake("contacted_only", "That is the response rate of the contacted members alone. Some of them would "
+                "have bought anyway: subtract the control group's rate.",
+                answer=lambda w: float(_members(w).query("not control")["responded"].mean())),
+        Mistake("reversed", "You subtracted the other way round: contacted minus control.",
+                answer=lambda w: -pooled_uplift(w)),
+        Mistake("clicked", "You counted clicks as responses. Only a purchase in the window ('responded') is a "
+                "response; control members are never sent anything, so they cannot click.", answer=_clicked_uplift),
+        Mistake("mean_of_campaigns", "You averaged the campaigns' own differences, so a campaign of 20 members "
+                "weighs as much as one of 500. Pool all the members first, then compare the two groups.",
+                answer=_mean_of_campaigns),
+    ])
+
+
+# --- customise: recommendations tested after a cut-off ---------------------------------------------------
+
+#: Recommendations learn from purchases before this day and are tested on those from it on.
+RECOMMENDATION_CUTOFF = "2025-07-01"
+
+
+def _hit_rate(w, learn_until=RECOMMENDATION_CUTOFF, k: int = 3, with_earlier: bool = True, popular: bool = False,
+              method: str = "also_bought") -> float:
+    before = purchases(w.orders, w.order_items, end=learn_until)
+    later = purchases(w.orders, w.order_items, start=RECOMMENDATION_CUTOFF)
+    baskets = basket_matrix(before, products=w.products["product_id"])
+    customers = basket_matrix(purchases(w.orders, w.order_items, end=RECOMMENDATION_CUTOFF)).index
+    if popular:
+        recs = popular_items(customers, baskets, k=k)
+    else:
+        recs = recommend_for(customers, baskets, item_similarity(baskets, method), k=k)
+    earlier = purchases(w.orders, w.order_items, end=RECOMMENDATION_CUTOFF) if with_earlier else None
+    return float(evaluate_recommendations(recs, later, earlier)["hit_rate"])
+
+
+HIT_RATE = Exercise(
+    "recommendation_hit_rate",
+    f"Customise: learn item-to-item recommendations from the purchases **before {RECOMMENDATION_CUTOFF}** "
+    "(`purchases(..., end=...)`, `basket_matrix(..., products=world.products['product_id'])`), recommend "
+    "**3 products** (`recommend_for`, default similarity) to every customer who bought before the cut-off, and "
+    "score them with `evaluate_recommendations` against the purchases **from the cut-off on**, passing the "
+    "earlier purchases as `earlier`. What is the **hit rate**?",
+    reference=_hit_rate,
+    mistakes=[
+        Mistake("leak", "Your recommendations learnt from every purchase, including those after the cut-off that "
+                "they are then tested on: the test peeks at the answers. Build the basket from purchases before "
+                "the cut-off only.", answer=lambda w: _hit_rate(w, learn_until=None)),
+        Mistake("no_earlier", "You did not pass the earlier purchases, so buying again a product one already had "
+                "counts as a hit. Pass earlier= the purchases before the cut-off.",
+                answer=lambda w: _hit_rate(w, with_earlier=False)),
+        Mistake("best_sellers", "That is the hit rate of recommending the best sellers (popular_items), the naive "
+                "baseline. The question asks for recommend_for.", answer=lambda w: _hit_rate(w, popular=True)),
+        Mistake("one_product", "You recommended one product per customer; the question asks for three (k=3).",
+                answer=lambda w: _hit_rate(w, k=1)),
+    ])
+
+
+EXERCISES = [TOP_FIFTH, POOLED_UPLIFT, HIT_RATE]

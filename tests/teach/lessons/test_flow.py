@@ -1,0 +1,95 @@
+"""Exercises of the flow-model lesson: the right answer passes on two seeds, and each typical wrong
+answer, written as a learner would write it, gets its own message naming the wrong step."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+import pytest
+
+import crmkit as ck
+from crmkit.analytics import match_quality, resolve_identities
+from crmkit.teach.lessons import checks
+
+SEEDS = (1, 2)
+
+
+@lru_cache(maxsize=2)
+def make_world(seed: int):
+    return ck.simulate("pschse", customers=2000, seed=seed, progress=False)
+
+
+@pytest.fixture(params=SEEDS, scope="module")
+def world(request):
+    return make_world(request.param)
+
+
+@pytest.fixture(scope="module")
+def lesson(world):
+    return checks("flow", world)
+
+
+def assert_mistakes(lesson, name, right, wrong: dict):
+    """``right`` is accepted; each wrong answer is told its own mistake, with a distinct message."""
+    assert lesson.check(name, right).correct, lesson.check(name, right).message
+    messages = {}
+    for mistake, answer in wrong.items():
+        result = lesson.check(name, answer)
+        assert (result.correct, result.mistake) == (False, mistake), (mistake, result.message)
+        messages[mistake] = result.message
+    assert len(set(messages.values())) == len(messages)
+    return messages
+
+
+def test_every_mistake_is_distinguishable_on_this_world(lesson):
+    assert lesson.validate()["distinguishable"].all()
+
+
+def test_missing_email_share(lesson, world):
+    records = world.source_records
+    missing = records["email"].isna().groupby(records["source_system"].astype(str))
+    messages = assert_mistakes(lesson, "missing_email_share", missing.mean(), {
+        "count": missing.sum(),
+        "share_with_email": records["email"].notna().groupby(records["source_system"].astype(str)).mean(),
+        "overall": records["email"].isna().mean(),
+        "share_of_missing": missing.sum() / records["email"].isna().sum(),
+    })
+    assert "mean" in messages["count"] and "source_system" in messages["overall"]
+    # also right: the same shares computed with value_counts(normalize=True)
+    by_hand = records.assign(missing=records["email"].isna()).groupby("source_system", observed=True)["missing"].mean()
+    assert lesson.check("missing_email_share", by_hand).correct
+
+
+def links_on(records: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"source_record_id": records["source_record_id"], "entity_id": pd.factorize(key)[0]})
+
+
+def test_exact_email_quality(lesson, world):
+    records, truth = world.source_records, world.truth.source_links
+    email = records["email"].str.strip().str.lower()
+    own = "record-" + records["source_record_id"].astype(str)
+    right = match_quality(links_on(records, email.fillna(own)), truth)[["precision", "recall"]]
+    kept = records[email.notna()]
+    swapped = pd.Series({"precision": right["recall"], "recall": right["precision"]})
+    messages = assert_mistakes(lesson, "exact_email_quality", right, {
+        "dropped_missing": match_quality(links_on(kept, email[email.notna()]), truth)[["precision", "recall"]],
+        "missing_together": match_quality(links_on(records, email.fillna("none")), truth)[["precision", "recall"]],
+        "fuzzy": match_quality(resolve_identities(records), truth)[["precision", "recall"]],
+        "swapped": swapped,
+    })
+    assert "precision" in messages["missing_together"]
+
+
+def test_top_spenders(lesson, world):
+    orders = world.orders
+    spend = orders.groupby("customer_id")["net_amount"].sum()
+    right = spend.nlargest(10)
+    messages = assert_mistakes(lesson, "top_spenders", right, {
+        "gross": orders.groupby("customer_id")["gross_amount"].sum().nlargest(10),
+        "order_count": orders.groupby("customer_id").size().nlargest(10),
+        "average_order": orders.groupby("customer_id")["net_amount"].mean().nlargest(10),
+        "ascending": spend.nsmallest(10),
+    })
+    assert "net_amount" in messages["gross"]
+    assert not lesson.check("top_spenders", right.sort_values()).correct  # the order matters
