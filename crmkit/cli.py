@@ -41,6 +41,13 @@ def _datasets(args) -> int:
     return 0
 
 
+def _present(args) -> int:
+    from crmkit.lecture import present
+
+    present(args.notebook, mode=args.mode, port=args.port, launch=not args.dry_run)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crmkit", description="Synthetic CRM worlds and lessons (all data synthetic).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -61,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--out", default="datasets", help="folder to write them into")
     ds.add_argument("names", nargs="*", help="which datasets (default: all)")
     ds.set_defaults(func=_datasets)
+
+    present = sub.add_parser("present", help="present a lesson: as slides (RISE) or as widgets only (Voila)")
+    present.add_argument("notebook", help="the lesson notebook, e.g. notebooks/07_lifecycle_and_retention_economics.ipynb")
+    present.add_argument("--mode", choices=["slides", "widgets"], default="slides")
+    present.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
+    present.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
+    present.set_defaults(func=_present)
 
     # Each part of the kit adds its own commands.
     for module in ("crmkit.planning.cli", "crmkit.teach.cli", "crmkit.teach.assignment_cli"):
