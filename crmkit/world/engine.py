@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -95,7 +96,9 @@ def run_blocks(task, config: WorldConfig, workers: int, *args) -> Iterator:
         for index in range(count):
             yield task(config, index, entropy, *args)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Not "fork": forking a process whose libraries already run threads (Arrow, BLAS,
+    # scikit-learn...) can deadlock the child. A fork server starts clean workers.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
         # Results come back in order, whatever order the workers finish in; only a few
         # blocks are in flight at once, so finished ones never pile up in memory.
         pending: deque = deque()
