@@ -56,8 +56,13 @@ def exposures(base: Path) -> list[tuple[str, list[tuple[str, str]]]]:
     mounts only the needed folders back into it."""
     import crmkit
 
+    from importlib.resources import files
+
+    # The case configurations and datasets are data packages that an editable install
+    # maps from the checkout's top level, outside the crmkit folder.
+    data = [str(files(name)) for name in ("crmkit._case_studies", "crmkit._datasets")]
     needed = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, Path(sys.executable).resolve().parent,
-                                             Path(crmkit.__file__).parent)}
+                                             Path(crmkit.__file__).parent, *data)}
     closed: dict[str, list[tuple[str, str]]] = {}
     for path in sorted(needed):
         parts = Path(path).parts

@@ -26,7 +26,7 @@ ID_STRIDE = 100_000_000  # room for the rows of one table in one block of custom
 from crmkit.world.campaigns import campaigns_table
 from crmkit.world.cases import load_config
 from crmkit.world.config import WorldConfig
-from crmkit.world.dictionary import Table, conform, observed_tables, table_spec
+from crmkit.world.dictionary import Table, conform, observed_tables, table_spec, truth_tables
 from crmkit.world.ops import GLOBAL_COMPONENTS
 from crmkit.world.orders import products_table
 
@@ -134,9 +134,9 @@ def global_tables(config: WorldConfig) -> dict[str, pd.DataFrame]:
     return {name: conform(df, table_spec(name)) for name, df in frames.items()}
 
 
-def _empty(name: str) -> pd.DataFrame:
+def _empty(name: str, truth: bool = False) -> pd.DataFrame:
     """A table with no rows, for parts of the world the config leaves out."""
-    spec = table_spec(name)
+    spec = table_spec(name, truth=truth)
     return conform(pd.DataFrame({c: [] for c in spec.column_names}), spec)
 
 
@@ -184,4 +184,5 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
     observed = {**global_tables(config), **{k: v for k, v in joined.items() if not k.startswith("truth.")}}
     observed = {name: observed.get(name, _empty(name)) for name in observed_tables()}
     truth = {k.removeprefix("truth."): v for k, v in joined.items() if k.startswith("truth.")}
+    truth = {name: truth.get(name, _empty(name, truth=True)) for name in truth_tables()}
     return World(config, observed, truth)

@@ -38,8 +38,8 @@ def test_load_dataset_gives_fresh_copies():
 
 
 def test_unknown_dataset_lists_the_known_ones():
-    with pytest.raises(DataError, match="unknown dataset 'tesco': one of 'pschse', 'retailer'"):
-        ck.load_dataset("tesco")
+    with pytest.raises(DataError, match="unknown dataset 'acme': one of 'harrahs', 'pschse', 'retailer'"):
+        ck.load_dataset("acme")
 
 
 @pytest.mark.parametrize("name", ck.dataset_names())
