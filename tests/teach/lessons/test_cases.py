@@ -14,6 +14,7 @@ import crmkit as ck
 from crmkit import frameworks
 from crmkit.errors import ConfigError
 from crmkit.teach.lessons import checks, exercises
+from tests.teach.lessons.helpers import assert_mistakes
 
 SEEDS = (1, 2)
 
@@ -32,17 +33,6 @@ def worlds(request):
 def lesson(worlds):
     return checks("cases", worlds)
 
-
-def assert_mistakes(lesson, name, right, wrong: dict):
-    """``right`` is accepted; each wrong answer is told its own mistake, with a distinct message."""
-    assert lesson.check(name, right).correct, lesson.check(name, right).message
-    messages = {}
-    for mistake, answer in wrong.items():
-        result = lesson.check(name, answer)
-        assert (result.correct, result.mistake) == (False, mistake), (mistake, result.message)
-        messages[mistake] = result.message
-    assert len(set(messages.values())) == len(messages)
-    return messages
 
 
 def test_every_mistake_is_distinguishable_on_this_world(lesson):

@@ -10,6 +10,7 @@ import pytest
 
 import crmkit as ck
 from crmkit.teach.lessons import checks
+from tests.teach.lessons.helpers import assert_mistakes
 
 SEEDS = (1, 2)
 
@@ -28,17 +29,6 @@ def world(request):
 def lesson(world):
     return checks("types", world)
 
-
-def assert_mistakes(lesson, name, right, wrong: dict):
-    """``right`` is accepted; each wrong answer is told its own mistake, with a distinct message."""
-    assert lesson.check(name, right).correct, lesson.check(name, right).message
-    messages = {}
-    for mistake, answer in wrong.items():
-        result = lesson.check(name, answer)
-        assert (result.correct, result.mistake) == (False, mistake), (mistake, result.message)
-        messages[mistake] = result.message
-    assert len(set(messages.values())) == len(messages)
-    return messages
 
 
 def test_every_mistake_is_distinguishable_on_this_world(lesson):
