@@ -78,13 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Each part of the kit adds its own commands.
     for module in ("crmkit.planning.cli", "crmkit.teach.cli", "crmkit.teach.assignment_cli"):
-        try:
-            register = importlib.import_module(module).register
-        except ModuleNotFoundError as error:  # a part still being built
-            if error.name != module:
-                raise
-            continue
-        register(sub)
+        importlib.import_module(module).register(sub)
     return parser
 
 

@@ -16,12 +16,7 @@ _MODULES = (
 
 __all__: list[str] = []
 for _name in _MODULES:
-    try:
-        _module = importlib.import_module(f"crmkit.analytics.{_name}")
-    except ModuleNotFoundError as error:  # a topic module not written yet
-        if error.name != f"crmkit.analytics.{_name}":
-            raise
-        continue
+    _module = importlib.import_module(f"crmkit.analytics.{_name}")
     for _public in getattr(_module, "__all__", ()):
         globals()[_public] = getattr(_module, _public)
         __all__.append(_public)

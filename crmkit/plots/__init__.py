@@ -14,12 +14,7 @@ _MODULES = ("orders", "value", "segments", "identity", "sales", "campaigns", "se
 
 __all__: list[str] = []
 for _name in _MODULES:
-    try:
-        _module = importlib.import_module(f"crmkit.plots.{_name}")
-    except ModuleNotFoundError as error:  # a topic module not written yet
-        if error.name != f"crmkit.plots.{_name}":
-            raise
-        continue
+    _module = importlib.import_module(f"crmkit.plots.{_name}")
     for _public in getattr(_module, "__all__", ()):
         globals()[_public] = getattr(_module, _public)
         __all__.append(_public)
