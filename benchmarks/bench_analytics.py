@@ -1,8 +1,13 @@
-"""Speed of crmkit.analytics.rfm against a per-customer loop and lifetimes' summary (prints figures).
+"""Speed of RFM and of the whole flow pipeline on one world (prints figures).
+
+RFM is timed against a per-customer loop and lifetimes' summary; the flow pipeline
+(``crmkit.analytics.run_flow``: collect, the central SQLite store with identity resolution,
+share, identify, segment, profile, predict) stage by stage, on the same world.
 
 Run: .venv/bin/python benchmarks/bench_analytics.py [--customers 1000000] [--workers 2]
      .venv/bin/python benchmarks/bench_analytics.py --world PATH   (reuse a world saved as Parquet)
-     add --save PATH to keep the simulated world for the next run.
+     add --save PATH to keep the simulated world for the next run, --no-flow to time RFM only.
+On 1M customers the flow needs about 10 GB of memory (the whole world is loaded).
 
 Three data sets, all timed in this one run:
 - the world's orders (all of them, as of the end of the observation window);
@@ -140,7 +145,8 @@ def report(label: str, rows: int, seconds: float, cpu: float | None, crmkit_seco
     print(f"  {label:<44} {rows:>12,} {seconds:>9.2f} {cpu_text:>8} {rows / seconds:>14,.0f} {ratio:>14} {note}")
 
 
-def run(orders: pd.DataFrame, as_of: pd.Timestamp, loop_customers: int) -> None:
+def run(orders: pd.DataFrame, as_of: pd.Timestamp, loop_customers: int) -> float:
+    """Time RFM three ways on the world's orders and on 10M rows; return crmkit's time on the world's orders."""
     customers = orders["customer_id"].nunique()
     print(f"\nWorld orders: {len(orders):,} rows, {customers:,} customers, as of {as_of.date()}")
     print(HEADER)
@@ -165,22 +171,34 @@ def run(orders: pd.DataFrame, as_of: pd.Timestamp, loop_customers: int) -> None:
     verdict = "met" if big_s < TARGET_SECONDS else "NOT met"
     print(f"\nTarget: RFM over 10M rows under {TARGET_SECONDS:.0f} s: {big_s:.2f} s wall ({big_cpu:.2f} s CPU), {verdict}."
           f" Load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores.")
+    return ours_s
 
 
-def time_flow(customers: int, seed: int = 7) -> None:
-    """The whole flow pipeline (store in SQLite, resolve identities, segment, predict) on a
-    world of ``customers``, stage by stage. The central SQLite store is the slow part."""
+def time_flow(world_path: Path, scratch: Path, rfm_seconds: float) -> None:
+    """The whole flow pipeline on the saved world, stage by stage, beside RFM's time."""
+    import resource
+
     import crmkit as ck
-    from crmkit.analytics import flow
+    from crmkit.analytics.flow import run_flow
 
-    world = ck.simulate("pschse", customers=customers, seed=seed, progress=False)
-    with tempfile.TemporaryDirectory() as scratch:
-        start = time.perf_counter()
-        result = flow.run_flow(world, database=Path(scratch) / "central.db")
-        seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    world = ck.load_world(world_path)
+    loaded = time.perf_counter() - start
     rows = sum(len(t) for t in world.tables.values())
-    print(f"\nFlow pipeline on {customers:,} customers ({rows:,} observed rows, "
-          f"{len(result.master):,} people in the master): {seconds:.1f} s")
+    print(f"\nFlow pipeline on the same world: {len(world.customers):,} customers, {rows:,} observed rows, "
+          f"{len(world.source_records):,} source records")
+    print(f"  {'stage':<40} {'wall s':>9}")
+    print(f"  {'(load the saved world into memory)':<40} {loaded:>9.1f}")
+    flow = run_flow(world, database=scratch / "central.db")
+    for stage, seconds in flow.seconds.items():
+        print(f"  {stage:<40} {seconds:>9.1f}")
+    total = sum(flow.seconds.values())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB on Linux
+    print(f"  {'whole flow (run_flow)':<40} {total:>9.1f}")
+    print(f"  people in the customer master: {len(flow.master):,}; central store "
+          f"{(scratch / 'central.db').stat().st_size / 1024**3:.1f} GB; peak memory of this process {peak:.1f} GB")
+    print(f"\nSide by side on this world: RFM over its {len(world.orders):,} orders {rfm_seconds:.2f} s; "
+          f"the whole flow pipeline {total:.0f} s, of which the central SQLite store {flow.seconds['store']:.0f} s.")
 
 
 def main() -> None:
@@ -190,22 +208,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--save", type=Path, help="keep the simulated world here")
     parser.add_argument("--loop-customers", type=int, default=3000, help="customers timed in the per-customer loop")
-    parser.add_argument("--flow-customers", type=int, default=20_000,
-                        help="customers in the world the whole flow pipeline runs on (0 to skip)")
+    parser.add_argument("--no-flow", action="store_true", help="skip the flow pipeline (minutes on 1M customers)")
     args = parser.parse_args()
-    if args.flow_customers:
-        time_flow(args.flow_customers)
-    if args.world:
-        orders, as_of = load_orders(args.world)
-        print(f"World: {args.world}")
-        run(orders, as_of, args.loop_customers)
-        return
     with tempfile.TemporaryDirectory() as scratch:
-        out = args.save or Path(scratch) / "world"
-        seconds = simulate_world(args.customers, args.workers, out)
-        print(f"Simulated pschse, {args.customers:,} customers, {args.workers} workers, in {seconds:.1f} s -> {out}")
-        orders, as_of = load_orders(out)
-        run(orders, as_of, args.loop_customers)
+        world = args.world
+        if world is None:
+            world = args.save or Path(scratch) / "world"
+            seconds = simulate_world(args.customers, args.workers, world)
+            print(f"Simulated pschse, {args.customers:,} customers, {args.workers} workers, in {seconds:.1f} s -> {world}")
+        else:
+            print(f"World: {world}")
+        orders, as_of = load_orders(world)
+        rfm_seconds = run(orders, as_of, args.loop_customers)
+        del orders
+        if not args.no_flow:
+            time_flow(world, Path(scratch), rfm_seconds)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ class DataError(CrmkitError, ValueError):
     """A saved world or a table does not match the data dictionary."""
 
 
+class WorkerError(CrmkitError, RuntimeError):
+    """A worker process of a parallel simulation stopped before finishing its part."""
+
+
 def describe_allowed(values) -> str:
     """Format a collection of allowed values for an error message.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,9 @@ class Flow:
         Behavioural segments of the buyers, and one profile row per segment.
     predictions : DataFrame
         Each buyer's predicted value over the horizon (BG/NBD with Gamma-Gamma).
+    seconds : dict of str to float
+        How long each stage took on this machine (wall clock). It varies from run to run
+        and no result depends on it; it shows where the time goes (the store, mostly).
     """
 
     collected: pd.DataFrame
@@ -67,6 +71,7 @@ class Flow:
     segments: pd.DataFrame = field(repr=False)
     profiles: pd.DataFrame = field(repr=False)
     predictions: pd.DataFrame = field(repr=False)
+    seconds: dict = field(default_factory=dict, repr=False, compare=False)
 
     def summary(self) -> pd.DataFrame:
         """One row per stage: what it produced and how many rows."""
@@ -144,8 +149,34 @@ def identify_best(orders: pd.DataFrame, as_of, top_share: float = 0.2) -> pd.Dat
     return scores.assign(is_best=scores["total_spend"] >= cut)
 
 
+class _Stopwatch:
+    """Runs the stages one by one, noting each one's seconds and moving a progress bar."""
+
+    def __init__(self, progress: bool):
+        self.seconds: dict[str, float] = {}
+        self.bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=len(STAGES), unit="stage", desc="flow")
+
+    def run(self, stage: str, function, *args, **kwargs):
+        if self.bar is not None:
+            self.bar.set_description(f"flow: {stage}")
+        start = time.perf_counter()
+        result = function(*args, **kwargs)
+        self.seconds[stage] = time.perf_counter() - start
+        if self.bar is not None:
+            self.bar.update()
+        return result
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed: int = 0,
-             database: str | Path | None = None, threshold: float = 85.0) -> Flow:
+             database: str | Path | None = None, threshold: float = 85.0, progress: bool = False) -> Flow:
     """Run the whole flow model on a world, stage by stage.
 
     Parameters
@@ -165,20 +196,31 @@ def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed
         Where to write the central store (default: a new temporary folder).
     threshold : float
         Identity-resolution match threshold (0-100).
+    progress : bool, default False
+        Show a progress bar over the stages (worth it from about 100,000 customers, where
+        the store alone takes minutes).
     """
     if not isinstance(segments, int) or segments < 2:  # checked before the slow store is written
         raise DataError(f"segments = {segments!r}: must be a whole number of at least 2")
     as_of = world.observed_until if as_of is None else pd.Timestamp(as_of)
     path = Path(database) if database else Path(tempfile.mkdtemp(prefix="crmkit-flow-")) / "central.db"
-    collected = collect(world.source_records)
-    store, master = store_centrally(world, path, threshold)
     known = world.customers[world.customers["signup_date"] <= as_of]  # nobody who signs up later
-    features = behaviour_features(known, world.orders, world.order_items, world.products, world.interactions, as_of)
-    groups = segment_customers(features, k=segments, seed=seed)
-    summary = rfm(world.orders, as_of)
-    return Flow(
-        collected=collected, database=store, master=master, views=share(store),
-        best=identify_best(world.orders, as_of), segments=groups,
-        profiles=segment_profiles(groups, features, known, as_of),
-        predictions=probabilistic_clv(summary, horizon_days),
-    )
+    clock = _Stopwatch(progress)
+    try:
+        collected = clock.run("collect", collect, world.source_records)
+        store, master = clock.run("store", store_centrally, world, path, threshold)
+        views = clock.run("share", share, store)
+        best = clock.run("identify", identify_best, world.orders, as_of)
+
+        def segment():
+            features = behaviour_features(known, world.orders, world.order_items, world.products,
+                                          world.interactions, as_of)
+            return features, segment_customers(features, k=segments, seed=seed)
+
+        features, groups = clock.run("segment", segment)
+        profiles = clock.run("profile", segment_profiles, groups, features, known, as_of)
+        predictions = clock.run("predict", lambda: probabilistic_clv(rfm(world.orders, as_of), horizon_days))
+    finally:
+        clock.close()
+    return Flow(collected=collected, database=store, master=master, views=views, best=best, segments=groups,
+                profiles=profiles, predictions=predictions, seconds=clock.seconds)

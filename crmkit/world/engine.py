@@ -12,6 +12,7 @@ import multiprocessing
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit._random import SeedLike, master_entropy
-from crmkit.errors import ConfigError
+from crmkit.errors import ConfigError, WorkerError
 from crmkit.world.block import BLOCK_SIZE, simulate_block
 
 ID_STRIDE = 100_000_000  # room for the rows of one table in one block of customers
@@ -102,12 +103,19 @@ def run_blocks(task, config: WorldConfig, workers: int, *args) -> Iterator:
         # Results come back in order, whatever order the workers finish in; only a few
         # blocks are in flight at once, so finished ones never pile up in memory.
         pending: deque = deque()
-        for index in range(count):
-            pending.append(pool.submit(task, config, index, entropy, *args))
-            if len(pending) >= 2 * workers:
+        try:
+            for index in range(count):
+                pending.append(pool.submit(task, config, index, entropy, *args))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise WorkerError(
+                f"workers = {workers}: a worker process ended abruptly. From a script, put the call under "
+                "'if __name__ == \"__main__\":' (each worker imports the script); otherwise the machine may "
+                "be out of memory. workers=1 runs everything in this process."
+            ) from None
 
 
 def _progress(iterable, total: int, customers: int, show: bool | None):

@@ -65,6 +65,11 @@ def test_every_stage_gives_its_table(flow, flow_world):
     assert summary.set_index("stage").loc["store", "rows"] == len(flow.master)
 
 
+def test_the_flow_notes_how_long_each_stage_took(flow):
+    assert tuple(flow.seconds) == STAGES
+    assert all(seconds >= 0 for seconds in flow.seconds.values())
+
+
 def test_the_store_holds_the_master_and_no_truth(flow, flow_world):
     assert list(flow.database.parent.glob("*truth*")) == []
     with sqlite3.connect(flow.database) as connection:

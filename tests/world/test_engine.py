@@ -135,3 +135,16 @@ def test_observed_tables_hold_nothing_after_the_window(world):
     assert world.orders.ordered_at.max() < end
     assert world.interactions.occurred_at.max() < end
     assert (world.truth.customers.holdout_orders > 0).any()  # the future exists, but only in the truth
+
+
+def test_a_script_without_a_main_guard_gets_a_clear_message(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"  # workers import the script: unguarded, it would start workers again
+    script.write_text(f"import crmkit as ck\nck.simulate('pschse', customers={2 * BLOCK_SIZE + 1}, seed=1, workers=2)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("crmkit.errors.WorkerError: workers = 2: a worker process ended abruptly")
+    assert "if __name__ ==" in last

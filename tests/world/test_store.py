@@ -126,3 +126,14 @@ def test_a_failed_save_leaves_the_old_world_whole(tmp_path, small, fmt, monkeypa
         bigger.save(target, format=fmt)
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary leftovers
     assert len(ck.load_world(target).customers) == 600
+
+
+def test_a_store_with_a_key_pointing_at_nothing_is_refused_and_not_left_behind(tmp_path, small):
+    orders = small.orders.copy()
+    orders.loc[0, "customer_id"] = 99_999_999
+    order_id = orders.loc[0, "order_id"]
+    broken = ck.World(small.config, {**small.tables, "orders": orders}, dict(small.truth))
+    message = rf"store.db: 1 rows point at nothing \(orders order_id {order_id}: customer_id not in customers\)"
+    with pytest.raises(DataError, match=message):
+        broken.save(tmp_path / "store.db", format="sqlite")
+    assert list(tmp_path.iterdir()) == []
