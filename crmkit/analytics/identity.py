@@ -12,7 +12,10 @@ Resolving identities takes four steps, each a small function here:
 4. **cluster** the matched pairs into entities (connected components: if A matches B and
    B matches C, all three are one person).
 
-``match_quality`` scores the result against the true links, pair by pair.
+Steps 2 and 3 live in :mod:`crmkit.analytics.identity_blocking` and
+:mod:`crmkit.analytics.identity_scoring`; ``match_quality`` and ``defect_sweep``
+(:mod:`crmkit.analytics.identity_quality`) grade a result against the true links. All are
+importable from this module too.
 """
 
 from __future__ import annotations
@@ -22,18 +25,18 @@ __all__ = ["FIELD_WEIGHTS", "normalise_records", "candidate_pairs", "score_pairs
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from crmkit.analytics._checks import require_columns
+# Steps 2 and 3 and the grading live in their own modules; imported here so that every
+# identity function can be imported from this one.
+from crmkit.analytics.identity_blocking import candidate_pairs
+from crmkit.analytics.identity_quality import _scaled_systems, defect_sweep, match_quality, true_entities  # noqa: F401
+from crmkit.analytics.identity_scoring import FIELD_WEIGHTS, match_mask, score_pairs
 from crmkit.errors import DataError
 
 IDENTITY_FIELDS = ("first_name", "last_name", "email", "phone", "city", "birth_year")
-# How much each field's agreement counts in a pair's score. Names and email carry most of
-# the evidence; a phone can be a household's, a city is shared by many people.
-FIELD_WEIGHTS = {"name": 0.4, "email": 0.3, "phone": 0.15, "city": 0.1, "birth_year": 0.05}
-_MAX_BLOCK = 200  # a block larger than this is too vague a key to be worth its pairs
 
 
 def _clean_text(values: pd.Series) -> pd.Series:
@@ -43,8 +46,18 @@ def _clean_text(values: pd.Series) -> pd.Series:
     text = pd.Series(uniques, dtype="string").str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
     text = text.astype("string").str.lower().str.replace(r"[^a-z0-9 ]+", " ", regex=True)
     text = text.str.replace(r"\s+", " ", regex=True).str.strip()
-    cleaned = np.append(text.mask(text == "").astype("str").to_numpy(dtype=object), np.nan)
-    return pd.Series(cleaned[codes], index=values.index, dtype="str")
+    return pd.Series(text.mask(text == "").astype("str").array.take(codes, allow_fill=True))
+
+
+def _clean_email(values: pd.Series) -> pd.Series:
+    """Lower case, no white space at all; empty becomes missing."""
+    email = values.astype("str").str.lower().reset_index(drop=True)
+    # Removing Python's \s (any Unicode space) runs in Python, value by value: only do it
+    # where a value has a character outside printable ASCII, the only place a space can be.
+    odd = email.str.contains(r"[^!-~]", regex=True).to_numpy(dtype=bool)
+    if odd.any():
+        email[odd] = email[odd].str.replace(r"\s+", "", regex=True)
+    return email.mask(email == "")
 
 
 def normalise_records(records: pd.DataFrame) -> pd.DataFrame:
@@ -72,137 +85,19 @@ def normalise_records(records: pd.DataFrame) -> pd.DataFrame:
     ['jose smith', 'jose.smith@example.com', '2015550123', 'lake ann']
     """
     require_columns(records, ("source_record_id", *IDENTITY_FIELDS), "source_records")
-    out = pd.DataFrame({"source_record_id": records["source_record_id"].to_numpy()})
     first, last = _clean_text(records["first_name"]), _clean_text(records["last_name"])
-    out["first_name"], out["last_name"] = first.to_numpy(), last.to_numpy()
-    low, high = np.minimum(first.fillna(""), last.fillna("")), np.maximum(first.fillna(""), last.fillna(""))
-    out["full_name"] = (low + " " + high).str.strip().to_numpy()
-    email = records["email"].astype("string").str.lower().str.replace(r"\s+", "", regex=True)
-    out["email"] = email.mask(email == "").astype("str").to_numpy()
+    first_or_blank, last_or_blank = first.fillna(""), last.fillna("")
+    in_order = first_or_blank <= last_or_blank
+    full_name = first_or_blank.where(in_order, last_or_blank) + " " + last_or_blank.where(in_order, first_or_blank)
     phone = records["phone"].astype("string").str.replace(r"\D", "", regex=True).str[-10:]
-    out["phone"] = phone.mask(phone.str.len() < 7).astype("str").to_numpy()
-    out["city"] = _clean_text(records["city"]).to_numpy()
-    out["birth_year"] = pd.to_numeric(records["birth_year"], errors="coerce").astype(float).to_numpy()
-    return out
-
-
-def _blocking_keys(norm: pd.DataFrame) -> pd.DataFrame:
-    """(row, key) pairs: each record's cheap keys, several per record."""
-    row = pd.Series(np.arange(len(norm)))
-    city = norm["city"].fillna("?")
-    keys = [
-        "e:" + norm["email"],                                   # same address
-        "p:" + norm["phone"],                                   # same phone
-        "n:" + norm["full_name"],                               # same name, any order
-        "c:" + norm["first_name"].str[:4] + "|" + city,         # name start in the same city:
-        "c:" + norm["last_name"].str[:4] + "|" + city,          # catches typos and swaps
-    ]
-    frames = [pd.DataFrame({"row": row, "key": k}) for k in keys]
-    table = pd.concat(frames, ignore_index=True).dropna()
-    return table.drop_duplicates()
-
-
-def candidate_pairs(norm: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of records worth comparing: those that share at least one blocking key.
-
-    Parameters
-    ----------
-    norm : DataFrame
-        The output of :func:`normalise_records`.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``left`` and ``right``: row positions in ``norm`` (left < right), each
-        pair once. Keys shared by more than 200 records are skipped as too vague.
-
-    Examples
-    --------
-    >>> raw = pd.DataFrame({"source_record_id": [1, 2, 3], "first_name": ["Ann", "ANN", "Bob"],
-    ...                     "last_name": ["Lee", "lee", "Ray"], "email": [None, None, None],
-    ...                     "phone": [None, None, None], "city": ["Oslo", None, "Rome"], "birth_year": [None] * 3})
-    >>> candidate_pairs(normalise_records(raw)).values.tolist()
-    [[0, 1]]
-    """
-    keys = _blocking_keys(norm)
-    size = keys.groupby("key")["row"].transform("size")
-    keys = keys[(size > 1) & (size <= _MAX_BLOCK)]
-    pairs = keys.merge(keys, on="key", suffixes=("_l", "_r"))
-    pairs = pairs.loc[pairs["row_l"] < pairs["row_r"], ["row_l", "row_r"]].drop_duplicates()
-    pairs.columns = ["left", "right"]
-    return pairs.sort_values(["left", "right"], ignore_index=True)
-
-
-def _similarity(a: pd.Series, b: pd.Series, scorer) -> np.ndarray:
-    """Pairwise similarity 0..1 of two aligned columns; NaN where either side is missing."""
-    both = (a.notna() & b.notna()).to_numpy()
-    out = np.full(len(a), np.nan)
-    if both.any():
-        left, right = a[both].tolist(), b[both].tolist()
-        out[both] = process.cpdist(left, right, scorer=scorer, workers=1) / 100
-    return out
-
-
-def _equal(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """1 where two aligned columns agree, 0 where they differ, NaN where either is missing."""
-    missing = (a.isna() | b.isna()).to_numpy()
-    same = (a == b).astype("boolean").fillna(False).to_numpy(dtype=bool)
-    return np.where(missing, np.nan, same.astype(float))
-
-
-def score_pairs(norm: pd.DataFrame, pairs: pd.DataFrame, weights: dict | None = None) -> pd.DataFrame:
-    """Similarity of each candidate pair, field by field, and a weighted score (0 to 100).
-
-    Names are compared with rapidfuzz's ``token_sort_ratio`` (word order does not matter,
-    a typo costs a little), emails with ``ratio``; phone, city and birth year must be equal.
-    A field missing on either side does not count: the score is the weighted mean of the
-    fields both records have, so a sparse record is judged on what it shows.
-
-    Parameters
-    ----------
-    norm : DataFrame
-        The output of :func:`normalise_records`.
-    pairs : DataFrame
-        Columns ``left`` and ``right`` (row positions in ``norm``), e.g. from
-        :func:`candidate_pairs`.
-    weights : dict, optional
-        Weight of each field (keys of ``FIELD_WEIGHTS``); default ``FIELD_WEIGHTS``.
-
-    Returns
-    -------
-    DataFrame
-        ``pairs`` with the source_record_id of each side (``record_left``,
-        ``record_right``), one similarity column per field (0..1, NaN when missing) and
-        ``score`` (0..100).
-
-    Examples
-    --------
-    >>> raw = pd.DataFrame({"source_record_id": [1, 2], "first_name": ["Ann", "Lee"],
-    ...                     "last_name": ["Lee", "Anne"], "email": ["ann@x.org", "ann@x.org"],
-    ...                     "phone": [None, "555 0101"], "city": ["Oslo", "Oslo"], "birth_year": [None, 1980]})
-    >>> norm = normalise_records(raw)
-    >>> round(float(score_pairs(norm, candidate_pairs(norm))["score"].iloc[0]), 1)
-    96.7
-    """
-    weights = dict(FIELD_WEIGHTS if weights is None else weights)
-    unknown = sorted(set(weights) - set(FIELD_WEIGHTS))
-    if unknown:
-        raise DataError(f"weights: unknown field {unknown[0]!r}; allowed: {', '.join(FIELD_WEIGHTS)}")
-    left = norm.iloc[pairs["left"].to_numpy()].reset_index(drop=True)
-    right = norm.iloc[pairs["right"].to_numpy()].reset_index(drop=True)
-    out = pairs.reset_index(drop=True).assign(record_left=left["source_record_id"],
-                                              record_right=right["source_record_id"])
-    sims = {"name": _similarity(left["full_name"], right["full_name"], fuzz.token_sort_ratio),
-            "email": _similarity(left["email"], right["email"], fuzz.ratio),
-            **{field: _equal(left[field], right[field]) for field in ("phone", "city", "birth_year")}}
-    total, weight = np.zeros(len(out)), np.zeros(len(out))
-    for field, sim in sims.items():
-        out[field] = sim
-        w = weights.get(field, 0.0) * ~np.isnan(sim)
-        total += w * np.nan_to_num(sim)
-        weight += w
-    out["score"] = 100 * np.divide(total, weight, out=np.zeros(len(out)), where=weight > 0)
-    return out
+    return pd.DataFrame({
+        "source_record_id": records["source_record_id"].to_numpy(),
+        "first_name": first.array, "last_name": last.array, "full_name": full_name.str.strip().array,
+        "email": _clean_email(records["email"]).array,
+        "phone": phone.mask(phone.str.len() < 7).astype("str").to_numpy(),
+        "city": _clean_text(records["city"]).array,
+        "birth_year": pd.to_numeric(records["birth_year"], errors="coerce").astype(float).to_numpy(),
+    })
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -244,8 +139,8 @@ def resolve_identities(source_records: pd.DataFrame, threshold: float = 85.0,
     if not 0 <= threshold <= 100:
         raise DataError(f"threshold = {threshold!r}: must be between 0 and 100")
     norm = normalise_records(source_records)
-    scored = score_pairs(norm, candidate_pairs(norm), weights)
-    match = scored[scored["score"] >= threshold]
+    pairs = candidate_pairs(norm)
+    match = pairs[match_mask(norm, pairs, threshold, weights)]  # score_pairs(...)["score"] >= threshold
     labels = _components(len(norm), match["left"].to_numpy(), match["right"].to_numpy())
     # Numbered by first appearance, so entity ids read in record order.
     return pd.DataFrame({"source_record_id": norm["source_record_id"], "entity_id": pd.factorize(labels)[0]})
@@ -271,30 +166,56 @@ def exact_email_links(source_records: pd.DataFrame) -> pd.DataFrame:
                          "entity_id": pd.factorize(key)[0].astype(np.int64)})
 
 
-def _joined_systems(norm: pd.DataFrame) -> pd.Series:
-    """The systems holding each entity's records, sorted and comma-separated."""
-    systems = np.array(sorted(norm["source_system"].unique()))
-    flag = 2 ** np.searchsorted(systems, norm["source_system"].to_numpy())
-    pairs = pd.DataFrame({"entity_id": norm["entity_id"], "flag": flag}).drop_duplicates()
-    held = pairs.groupby("entity_id")["flag"].sum()  # distinct powers of two: the sum is the set
-    # At most 2**systems different masks: name each once.
+def _joined_systems(source_system: pd.Series, starts: np.ndarray) -> pd.Series:
+    """The systems holding each entity's records, sorted and comma-separated (the records
+    are sorted by entity; each entity's first record is at ``starts``)."""
+    codes, systems = pd.factorize(source_system, sort=True)
+    # One bit per system: OR-ing the bits of an entity's records gives the set of its systems.
+    held = pd.Series(np.bitwise_or.reduceat(np.left_shift(1, codes.astype(np.int64)), starts))
+    # At most 2**systems different sets: name each once.
     names = {mask: ", ".join(systems[[bool(mask >> i & 1) for i in range(len(systems))]]) for mask in held.unique()}
     return held.map(names)
 
 
-def _best_value(norm: pd.DataFrame, field: str) -> pd.Series:
-    """Each entity's most frequent value of ``field`` (ties: the latest captured)."""
-    groups = norm.dropna(subset=[field]).groupby(["entity_id", field])
-    votes = pd.DataFrame({"n": groups.size(), "latest": groups["captured_at"].max()}).reset_index()
-    votes = votes.sort_values(["entity_id", "n", "latest"], ascending=[True, False, False])
-    return votes.drop_duplicates("entity_id").set_index("entity_id")[field]
+def _segment_max(values: np.ndarray, segment: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each element's segment maximum (segments: consecutive runs, starting at ``starts``)."""
+    return np.maximum.reduceat(values, starts)[segment]
+
+
+def _best_value(values: pd.Series, entity: np.ndarray, captured: np.ndarray) -> tuple[pd.Index, np.ndarray]:
+    """Each entity's most frequent value (ties: the latest captured, then the first in sort
+    order) and the entity (its code) it belongs to; entities without a value are left out.
+
+    ``entity`` and ``captured`` are integer codes in sort order (captured -1: missing, oldest).
+    """
+    # Integer codes in the values' sort order, one sort and running maxima, instead of
+    # grouping millions of strings: the same votes and tie-breaks, many times faster.
+    codes, uniques = pd.factorize(values, sort=True)
+    has = codes >= 0  # a missing value does not vote
+    if not has.any():
+        return uniques, np.zeros(0, dtype=np.int64)
+    key = entity[has].astype(np.int64) * len(uniques) + codes[has]  # one code per (entity, value)
+    order = np.argsort(key)
+    key, captured = key[order], captured[has][order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])  # one run per (entity, value)
+    votes, latest = np.diff(np.r_[starts, len(key)]), np.maximum.reduceat(captured, starts)
+    run_entity, run_code = key[starts] // len(uniques), key[starts] % len(uniques)
+    new_entity = np.r_[True, run_entity[1:] != run_entity[:-1]]
+    segment, entity_starts = np.cumsum(new_entity) - 1, np.flatnonzero(new_entity)
+    top = votes == _segment_max(votes, segment, entity_starts)  # most votes...
+    latest = np.where(top, latest, -2)  # (-2: below any time, so only the top runs compete)
+    top &= latest == _segment_max(latest, segment, entity_starts)  # ...then the latest...
+    best = np.flatnonzero(top)
+    best = best[np.r_[True, segment[best][1:] != segment[best][:-1]]]  # ...then the first value
+    return uniques.take(run_code[best]), run_entity[best]
 
 
 def customer_master(source_records: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     """One clean row per entity: the best value of each field and the records behind it.
 
     The best value is the one most of the entity's records agree on (after
-    normalisation); a tie goes to the most recently captured. Names are shown in title case.
+    normalisation); a tie goes to the most recently captured, then to the first in
+    alphabetical order. Names are shown in title case.
 
     Parameters
     ----------
@@ -327,149 +248,22 @@ def customer_master(source_records: pd.DataFrame, links: pd.DataFrame) -> pd.Dat
     norm["captured_at"] = source_records["captured_at"].to_numpy()
     norm["source_system"] = source_records["source_system"].astype(str).to_numpy()
     norm = norm.merge(links[["source_record_id", "entity_id"]], on="source_record_id", how="inner")
-    norm = norm.sort_values(["entity_id", "source_record_id"], ignore_index=True)
+    norm = norm.dropna(subset=["entity_id"]).sort_values(["entity_id", "source_record_id"], ignore_index=True)
     groups = norm.groupby("entity_id")
     master = pd.DataFrame({"records": groups.size(), "first_captured_at": groups["captured_at"].min()})
-    master["systems"] = _joined_systems(norm)
-    # One split of the sorted ids instead of a Python call per entity.
-    master["source_record_ids"] = [list(ids) for ids in np.split(norm["source_record_id"].to_numpy(),
-                                                                 np.cumsum(master["records"].to_numpy())[:-1])]
+    ends = np.cumsum(master["records"].to_numpy())
+    master["systems"] = _joined_systems(norm["source_system"], ends - master["records"].to_numpy()).to_numpy()
+    # Slices of one list of the sorted ids: no numpy call per entity.
+    ids, ends = norm["source_record_id"].tolist(), ends.tolist()
+    master["source_record_ids"] = [ids[start:end] for start, end in zip([0, *ends[:-1]], ends)]
+    entity, entity_ids = pd.factorize(norm["entity_id"])  # norm is sorted: codes follow the ids
+    captured = pd.factorize(norm["captured_at"], sort=True)[0]
     for field in IDENTITY_FIELDS:
-        master[field] = _best_value(norm, field)
+        best, holder = _best_value(norm[field], entity, captured)
+        master[field] = pd.Series(best, index=entity_ids.take(holder))
     for name in ("first_name", "last_name", "city"):
         master[name] = master[name].str.title()
     master["birth_year"] = master["birth_year"].astype("Int64")
     columns = ["first_name", "last_name", "email", "phone", "city", "birth_year", "records", "systems",
                "first_captured_at", "source_record_ids"]
     return master[columns].reset_index()
-
-
-def true_entities(source_links: pd.DataFrame) -> pd.DataFrame:
-    """The true entity of each source record, from ``truth.source_links``.
-
-    A record of a customer belongs to that customer (entity_id = customer_id); a record of
-    someone who never became a customer is a person of its own (entity_id = minus one
-    minus its source_record_id, so it never collides with a customer id).
-
-    Examples
-    --------
-    >>> links = pd.DataFrame({"source_record_id": [0, 1, 2], "customer_id": pd.array([7, None, 7], dtype="Int64")})
-    >>> true_entities(links)["entity_id"].tolist()
-    [7, -2, 7]
-    """
-    require_columns(source_links, ("source_record_id", "customer_id"), "truth.source_links")
-    customer = source_links["customer_id"].astype("Int64")
-    stranger = -1 - source_links["source_record_id"].astype("int64")
-    return pd.DataFrame({"source_record_id": source_links["source_record_id"].to_numpy(),
-                         "entity_id": customer.fillna(stranger).astype("int64").to_numpy()})
-
-
-def _pairs(sizes: pd.Series) -> int:
-    return int((sizes * (sizes - 1) // 2).sum())
-
-
-def match_quality(links: pd.DataFrame, truth_links: pd.DataFrame) -> pd.Series:
-    """Pairwise precision, recall and F1 of an identity resolution against the truth.
-
-    Every pair of records put in the same entity is a *predicted* link; every pair that
-    belongs to the same true person is a *true* link. Precision = share of predicted links
-    that are true (how often a merge is right); recall = share of true links found (how
-    many duplicates were caught); F1 = their harmonic mean.
-
-    Parameters
-    ----------
-    links : DataFrame
-        Columns source_record_id and entity_id (e.g. :func:`resolve_identities`).
-    truth_links : DataFrame
-        ``truth.source_links`` (source_record_id, customer_id) or :func:`true_entities`.
-
-    Returns
-    -------
-    Series
-        precision, recall, f1, predicted_pairs, true_pairs, correct_pairs.
-
-    Examples
-    --------
-    >>> truth = pd.DataFrame({"source_record_id": [1, 2, 3, 4], "customer_id": [1, 1, 1, 2]})
-    >>> found = pd.DataFrame({"source_record_id": [1, 2, 3, 4], "entity_id": [0, 0, 1, 1]})
-    >>> match_quality(found, truth)[["precision", "recall"]].round(3).tolist()
-    [0.5, 0.333]
-    """
-    require_columns(links, ("source_record_id", "entity_id"), "links")
-    truth = truth_links if "entity_id" in truth_links else true_entities(truth_links)
-    both = links[["source_record_id", "entity_id"]].merge(
-        truth[["source_record_id", "entity_id"]], on="source_record_id", suffixes=("", "_true"))
-    if len(both) != len(links):
-        raise DataError(f"links: {len(links) - len(both)} source_record_id values have no truth row")
-    predicted = _pairs(both.groupby("entity_id").size())
-    true = _pairs(both.groupby("entity_id_true").size())
-    correct = _pairs(both.groupby(["entity_id", "entity_id_true"]).size())
-    precision = correct / predicted if predicted else 1.0
-    recall = correct / true if true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return pd.Series({"precision": precision, "recall": recall, "f1": f1, "predicted_pairs": predicted,
-                      "true_pairs": true, "correct_pairs": correct}, name="match_quality")
-
-
-def _scaled_systems(config, scale: float) -> dict:
-    """Every source system's settings with its defect rates times ``scale`` (capped at 1,
-    and shrunk together where defects of one field would add up to more than 1).
-    Duplicates and non-customer records are kept as they are: they are who is in the
-    data, not how badly it was typed."""
-    from crmkit.world.ops.sources import EXCLUSIVE
-
-    systems = {}
-    for name, system in config.sources.systems.items():
-        rates = {d: (r if d == "duplicate" else min(r * scale, 1.0)) for d, r in system.defects.items()}
-        for group in EXCLUSIVE.values():
-            total = sum(rates.get(d, 0.0) for d in group)
-            if total > 1:
-                rates.update({d: rates[d] / total for d in group if d in rates})
-        systems[name] = {"non_customer_rate": system.non_customer_rate, "defects": rates}
-    return systems
-
-
-def defect_sweep(case="pschse", customers: int = 2000, seed: int = 1, rates=(0.5, 1.0, 2.0, 3.0),
-                 threshold: float = 85.0) -> pd.DataFrame:
-    """Identity-resolution quality as the source systems get messier.
-
-    Simulates one small world per defect scale (the case's defect rates times the
-    scale: 0.5 halves every typo, missing field and old email; 2 doubles them), resolves
-    its records with :func:`resolve_identities` and with the exact-email baseline, and
-    scores both with :func:`match_quality`.
-
-    Parameters
-    ----------
-    case : str or WorldConfig, default "pschse"
-        A case with ``sources`` configured.
-    customers, seed : int
-        Size and seed of each world (the same for every scale).
-    rates : sequence of float
-        Defect scales to try (0 or more).
-    threshold : float, default 85
-        Match threshold of :func:`resolve_identities`.
-
-    Returns
-    -------
-    DataFrame
-        One row per scale and method (``"fuzzy"`` or ``"exact_email"``): defect_scale,
-        method, records, precision, recall, f1.
-    """
-    import crmkit as ck
-
-    config = ck.load_config(case)
-    if config.sources is None:
-        raise DataError(f"case {config.name!r} has no sources section: no source records to resolve")
-    if any(r < 0 for r in rates):
-        raise DataError(f"rates = {list(rates)!r}: defect scales must be 0 or more")
-    rows = []
-    for scale in rates:
-        world = ck.simulate(config, customers=customers, seed=seed, progress=False,
-                            sources__systems=_scaled_systems(config, scale))
-        records, truth = world.tables["source_records"], true_entities(world.truth["source_links"])
-        for method, links in (("fuzzy", resolve_identities(records, threshold)),
-                              ("exact_email", exact_email_links(records))):
-            quality = match_quality(links, truth)
-            rows.append({"defect_scale": float(scale), "method": method, "records": len(records),
-                         **quality[["precision", "recall", "f1"]].to_dict()})
-    return pd.DataFrame(rows)

@@ -139,3 +139,82 @@ def test_plots_draw_on_the_given_axes():
     assert plot_match_scores(scored, threshold=85, same=[False, False, True], ax=right) is right
     assert [t.get_text() for t in right.get_legend().get_texts()] == ["different people", "same person"]
     plt.close(fig)
+
+
+def test_blocking_pairs_are_sorted_unique_and_skip_vague_keys():
+    shared = _records(email=["same@x.org"] * 201, first_name=[f"N{i}" for i in range(201)],
+                      last_name=[f"L{i}" for i in range(201)])
+    assert candidate_pairs(normalise_records(shared)).empty  # one key shared by 201 records: too vague
+    pairs = candidate_pairs(normalise_records(shared.iloc[:200]))
+    assert len(pairs) == 200 * 199 // 2 and (pairs["left"] < pairs["right"]).all()
+    assert pairs.dtypes.tolist() == [np.int64, np.int64]
+    assert not pairs.duplicated().any() and pairs.equals(pairs.sort_values(["left", "right"], ignore_index=True))
+
+
+def test_blocking_matches_a_first_name_start_with_a_last_name_start():
+    # Swapped names with a typo: the full names differ, but "lees" starts the last name of
+    # one record and the first name of the other, in the same city.
+    raw = _records(first_name=["Annabel", "Leeson"], last_name=["Leeson", "Anabel"], city=["Oslo", "Oslo"])
+    assert candidate_pairs(normalise_records(raw)).values.tolist() == [[0, 1]]
+    raw = raw.assign(city=["Oslo", "Rome"])  # a name start only counts in the same city
+    assert candidate_pairs(normalise_records(raw)).empty
+
+
+def test_scores_equal_rapidfuzz_on_every_pair(make_world):
+    from rapidfuzz import fuzz
+
+    norm = normalise_records(make_world("pschse", CUSTOMERS, SEEDS[0]).source_records)
+    pairs = candidate_pairs(norm).sample(2000, random_state=0)
+    scored = score_pairs(norm, pairs)
+    left, right = norm.iloc[pairs["left"]].reset_index(), norm.iloc[pairs["right"]].reset_index()
+    name = [fuzz.token_sort_ratio(a, b) / 100 for a, b in zip(left["full_name"], right["full_name"])]
+    assert np.allclose(scored["name"], name, rtol=0, atol=1e-6)
+    has_email = left["email"].notna() & right["email"].notna()
+    email = [fuzz.ratio(a, b) / 100 for a, b in zip(left["email"][has_email], right["email"][has_email])]
+    assert np.allclose(scored["email"][has_email], email, rtol=0, atol=1e-6)
+    assert scored["email"][~has_email].isna().all()
+    assert (scored["phone"].dropna() == (left["phone"] == right["phone"])[scored["phone"].notna()]).all()
+
+
+@pytest.mark.parametrize("threshold, weights", [(85, None), (60, None), (95, {"name": 0.6, "email": 0.4}),
+                                                (70, {"phone": 1.0, "city": 0.5, "name": 0.1})])
+def test_resolution_links_exactly_the_pairs_that_reach_the_threshold(make_world, threshold, weights):
+    # resolve_identities skips rapidfuzz for pairs the cheap fields already settle: it must
+    # still link exactly the pairs whose full score reaches the threshold.
+    from crmkit.analytics.identity_scoring import match_mask
+
+    norm = normalise_records(make_world("pschse", CUSTOMERS, SEEDS[1]).source_records)
+    pairs = candidate_pairs(norm)
+    full = score_pairs(norm, pairs, weights)["score"].to_numpy() >= threshold
+    assert 0 < full.sum() < len(full)
+    assert np.array_equal(match_mask(norm, pairs, threshold, weights), full)
+
+
+def test_customer_master_breaks_ties_by_latest_capture_then_sort_order():
+    when = pd.to_datetime(["2024-01-01", "2024-03-01", "2024-02-01", "2024-02-01"])
+    raw = _records(first_name=["Ann", "Anne", "Zoe", "Amy"], email=["b@x.org", "a@x.org", "d@x.org", "c@x.org"])
+    raw = raw.assign(source_system="web_shop", captured_at=when)
+    links = pd.DataFrame({"source_record_id": [0, 1, 2, 3], "entity_id": [5, 5, 9, 9]})
+    master = customer_master(raw, links).set_index("entity_id")
+    assert master.loc[5, "first_name"] == "Anne"  # one vote each: the latest captured
+    assert master.loc[9, "first_name"] == "Amy" and master.loc[9, "email"] == "c@x.org"  # same time: sort order
+    assert master.loc[5, "source_record_ids"] == [0, 1]
+
+
+def test_empty_records_give_empty_results():
+    empty = _records(first_name=["A"]).iloc[:0].assign(source_system="web_shop", captured_at=pd.NaT)
+    assert candidate_pairs(normalise_records(empty)).empty
+    links = resolve_identities(empty)
+    assert links.empty and customer_master(empty, links).empty
+
+
+def test_email_normalising_removes_every_kind_of_space():
+    raw = _records(email=["A\u00a0B@X.org", " a b@x.org\t", "ab@x.org", "\u2003"])
+    assert normalise_records(raw)["email"].tolist()[:3] == ["ab@x.org"] * 3
+    assert np.isnan(normalise_records(raw)["email"].iloc[3])
+
+
+def test_negative_weights_raise_one_clear_error():
+    norm = normalise_records(_records(first_name=["Ann", "Ann"]))
+    with pytest.raises(DataError, match="'phone'.*0 or more"):
+        score_pairs(norm, candidate_pairs(norm), {"phone": -1.0})
