@@ -32,7 +32,7 @@ from crmkit.analytics._checks import require_columns
 # Steps 2 and 3 and the grading live in their own modules; imported here so that every
 # identity function can be imported from this one.
 from crmkit.analytics.identity_blocking import candidate_pairs
-from crmkit.analytics.identity_quality import _scaled_systems, defect_sweep, match_quality, true_entities  # noqa: F401
+from crmkit.analytics.identity_quality import defect_sweep, match_quality, true_entities
 from crmkit.analytics.identity_scoring import FIELD_WEIGHTS, match_mask, score_pairs
 from crmkit.errors import DataError
 

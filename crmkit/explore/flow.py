@@ -233,7 +233,7 @@ def defect_grid(world, scales=DEFECT_SCALES, customers: int | None = 3000, thres
     Returns a dict (scale, method) -> :class:`DefectLevel`.
     """
     import crmkit as ck
-    from crmkit.analytics.identity import _scaled_systems  # the sweep's own scaling rule
+    from crmkit.analytics.identity_quality import _scaled_systems  # the sweep's own scaling rule
 
     config = world.config
     if config.sources is None or "source_records" not in world.tables:

@@ -22,14 +22,14 @@ import pandas as pd
 from crmkit._random import SeedLike, master_entropy
 from crmkit.errors import ConfigError, WorkerError
 from crmkit.world.block import BLOCK_SIZE, simulate_block
-
-ID_STRIDE = 100_000_000  # room for the rows of one table in one block of customers
 from crmkit.world.campaigns import campaigns_table
 from crmkit.world.cases import load_config
 from crmkit.world.config import WorldConfig
 from crmkit.world.dictionary import Table, conform, observed_tables, table_spec, truth_tables
 from crmkit.world.ops import GLOBAL_COMPONENTS
 from crmkit.world.orders import products_table
+
+ID_STRIDE = 100_000_000  # room for the rows of one table in one block of customers
 
 
 def _spec(name: str) -> Table:
