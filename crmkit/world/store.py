@@ -7,35 +7,35 @@ load restores the dictionary's types and refuses a table that does not match it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
-import sqlite3
 from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from crmkit.errors import DataError, describe_allowed
 from crmkit.world import sqlite as sql
 from crmkit.world.config import WorldConfig
-from crmkit.world.dictionary import Table, conform, observed_tables, truth_tables
+from crmkit.world.dictionary import Table, observed_tables, truth_tables
+from crmkit.world.integrity import files_digest
+from crmkit.world.layout import (CONFIG_FILE, FORMATS, MANIFEST, TRUTH_FOLDER, check_format, check_replaceable,
+                                 is_world_database, make_private, sqlite_paths, sweep_leftovers, temporary_name)
+from crmkit.world.loading import load_world
 from crmkit.world.sqlite import TIME_FORMATS
 
-FORMATS = ("csv", "parquet", "sqlite")
-MANIFEST = "manifest.json"
-CONFIG_FILE = "world.yaml"
+__all__ = ["FORMATS", "MANIFEST", "CONFIG_FILE", "WorldWriter", "save_world", "load_world", "write_parquet_parts",
+           "config_yaml", "check_format"]
 
 
-def check_format(format: str) -> str:
-    if format not in FORMATS:
-        raise DataError(f"format = {format!r}: {describe_allowed(FORMATS)}")
-    return format
-
-
-def config_yaml(config: WorldConfig) -> str:
-    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+def config_yaml(config: WorldConfig, include_seed: bool = True) -> str:
+    """The config as YAML; without its seed for a hand-out (the seed would rebuild the truth)."""
+    data = config.model_dump(mode="json")
+    if not include_seed:
+        data.pop("seed", None)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 def to_csv_frame(df: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -51,28 +51,31 @@ class WorldWriter:
     """Writes a world table by table and block by block, then moves it into place.
 
     ``World.save`` writes everything in one go; ``crmkit generate`` streams block after
-    block, so a world larger than memory can be written. Both give the same files.
+    block, so a world larger than memory can be written. Both give the same files. The
+    target is replaced only if the kit wrote it (or ``overwrite`` is set); what a killed
+    save left beside it is swept away first.
     """
 
-    def __init__(self, target, format: str, config: WorldConfig, include_truth: bool = True):
+    def __init__(self, target, format: str, config: WorldConfig, include_truth: bool = True, overwrite: bool = False):
         self.format, self.config, self.include_truth = check_format(format), config, include_truth
         self.rows: dict[str, int] = {}
         self.truth_rows: dict[str, int] = {}
         self.parts = 0
+        target = Path(target)
         if self.format == "sqlite":
-            self.final, self.final_truth = _sqlite_paths(Path(target))
-            self.tmp = self.final.with_name(f".{self.final.name}.tmp-{os.getpid()}")
-            self.tmp_truth = self.final_truth.with_name(f".{self.final_truth.name}.tmp-{os.getpid()}")
-            self.final.parent.mkdir(parents=True, exist_ok=True)
-            for tmp in (self.tmp, self.tmp_truth):
-                tmp.unlink(missing_ok=True)
+            self.final, self.final_truth = sqlite_paths(target)
+        else:
+            self.final = target
+        check_replaceable(self.final, self.format, overwrite)
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(self.final)
+        self.tmp = temporary_name(self.final)
+        if self.format == "sqlite":
+            self.tmp_truth = temporary_name(self.final_truth)
             self.db = sql.create_database(self.tmp, observed_tables(), with_foreign_keys=True)
             self.truth_db = sql.create_database(self.tmp_truth, truth_tables(), with_foreign_keys=False) if include_truth else None
         else:
-            self.final = Path(target)
-            self.tmp = self.final.with_name(f".{self.final.name}.tmp-{os.getpid()}")
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp.mkdir(parents=True)
+            self.tmp.mkdir()
 
     def write(self, tables: dict[str, pd.DataFrame], truth: dict[str, pd.DataFrame] | None = None) -> None:
         """Append one block (or the whole world) of observed and truth tables."""
@@ -96,7 +99,7 @@ class WorldWriter:
             if self.format == "sqlite":
                 sql.insert(self.truth_db if truth else self.db, spec, df)
                 continue
-            folder = self.tmp / "truth" if truth else self.tmp
+            folder = self.tmp / TRUTH_FOLDER if truth else self.tmp
             folder.mkdir(exist_ok=True)
             if self.format == "csv":
                 file = folder / f"{name}.csv"
@@ -106,29 +109,55 @@ class WorldWriter:
                 write_parquet_parts(folder, {name: df}, self.parts)
 
     def manifest(self) -> dict:
-        """What a saved world is: deterministic (no dates), so identical worlds give identical files."""
-        return {
-            "synthetic": True, "case": self.config.name, "customers": self.config.customers, "seed": self.config.seed,
+        """What a saved world is: deterministic (no dates), so identical worlds give identical files.
+
+        A hand-out (no truth) carries no seed, since the seed would rebuild the truth; a
+        world with its truth carries a ``world_id`` that its truth database must share.
+        """
+        rows = {name: self.rows[name] for name in observed_tables() if name in self.rows}
+        manifest = {"synthetic": True, "case": self.config.name, "customers": self.config.customers}
+        if self.include_truth:
+            manifest["seed"] = self.config.seed
+            manifest["world_id"] = hashlib.sha256((config_yaml(self.config) + json.dumps(rows)).encode()).hexdigest()[:32]
+        manifest |= {
             "crmkit_version": version("crmkit"), "faker_version": version("faker"),
             # In dictionary order, however the rows arrived (streamed, or all at once).
-            "rows": {name: self.rows[name] for name in observed_tables() if name in self.rows},
+            "rows": rows,
             "truth_rows": {name: self.truth_rows[name] for name in truth_tables() if name in self.truth_rows},
         }
+        if self.format != "sqlite":
+            manifest["checksums"] = _checksums(self.tmp, self.format, rows)
+            manifest["truth_checksums"] = _checksums(self.tmp / TRUTH_FOLDER, self.format, manifest["truth_rows"])
+        return manifest
 
     def finish(self) -> Path:
         """Write the config and manifest, then move the finished world into place."""
+        config_text = config_yaml(self.config, include_seed=self.include_truth)
         if self.format == "sqlite":
-            for con, tmp, final in ((self.db, self.tmp, self.final), (self.truth_db, self.tmp_truth, self.final_truth)):
-                if con is None:
-                    continue
-                sql.check_foreign_keys(con, str(final))
-                sql.write_meta(con, config_yaml(self.config), json.dumps(self.manifest()))
-                con.close()
-                os.replace(tmp, final)
-            return self.final
-        (self.tmp / CONFIG_FILE).write_text(config_yaml(self.config), encoding="utf-8")
+            return self._finish_sqlite(config_text)
+        (self.tmp / CONFIG_FILE).write_text(config_text, encoding="utf-8")
         (self.tmp / MANIFEST).write_text(json.dumps(self.manifest(), indent=2) + "\n", encoding="utf-8")
+        if self.include_truth:  # the truth, and the seed that would rebuild it, for the owner's eyes only
+            make_private(self.tmp)
         _replace(self.tmp, self.final)
+        return self.final
+
+    def _finish_sqlite(self, config_text: str) -> Path:
+        manifest = json.dumps(self.manifest())
+        for con, where in ((self.db, self.final), (self.truth_db, self.final_truth)):
+            if con is not None:
+                sql.check_foreign_keys(con, str(where))
+                sql.write_meta(con, config_text, manifest)
+                con.close()
+        # The truth first: a kill between the two renames leaves a truth whose world_id no
+        # longer matches the old world, which loading refuses, never a silent mismatch.
+        if self.include_truth:
+            make_private(self.tmp_truth)
+            make_private(self.tmp)
+            os.replace(self.tmp_truth, self.final_truth)
+        elif self.final_truth.exists() and is_world_database(self.final_truth):
+            self.final_truth.unlink()  # a stale truth of the world this one replaces
+        os.replace(self.tmp, self.final)
         return self.final
 
     def abort(self) -> None:
@@ -141,6 +170,13 @@ class WorldWriter:
             self.tmp_truth.unlink(missing_ok=True)
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _checksums(folder: Path, format: str, rows: dict[str, int]) -> dict[str, str]:
+    """The checksum of each table's files (a CSV file, or a folder of Parquet parts)."""
+    if format == "csv":
+        return {name: files_digest([folder / f"{name}.csv"]) for name in rows}
+    return {name: files_digest(sorted((folder / name).iterdir())) for name in rows}
 
 
 def write_parquet_parts(folder: Path, frames: dict[str, pd.DataFrame], part: int) -> dict[str, int]:
@@ -169,7 +205,7 @@ def write_parquet_parts(folder: Path, frames: dict[str, pd.DataFrame], part: int
 def _replace(tmp: Path, target: Path) -> None:
     """Move ``tmp`` to ``target``, replacing what was there only once ``tmp`` is complete."""
     if target.is_dir() and not target.is_symlink():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        old = temporary_name(target, "old")
         target.rename(old)
         tmp.rename(target)
         shutil.rmtree(old)
@@ -177,84 +213,12 @@ def _replace(tmp: Path, target: Path) -> None:
         os.replace(tmp, target)
 
 
-def save_world(world, path, format: str = "csv", include_truth: bool = True) -> Path:
+def save_world(world, path, format: str = "csv", include_truth: bool = True, overwrite: bool = False) -> Path:
     """Write ``world`` to ``path`` (see :meth:`crmkit.World.save`)."""
-    writer = WorldWriter(path, format, world.config, include_truth and len(world.truth) > 0)
+    writer = WorldWriter(path, format, world.config, include_truth and len(world.truth) > 0, overwrite=overwrite)
     try:
         writer.write(world.tables, dict(world.truth))
         return writer.finish()
     except BaseException:
         writer.abort()
         raise
-
-
-def _sqlite_paths(target: Path) -> tuple[Path, Path]:
-    db = target if target.suffix == ".db" else target.with_suffix(".db")
-    return db, db.with_suffix(".truth.db")
-
-
-def detect_format(path: Path) -> str:
-    if path.is_file() or path.suffix == ".db":
-        return "sqlite"
-    if (path / "customers.csv").is_file():
-        return "csv"
-    if (path / "customers").is_dir():
-        return "parquet"
-    raise DataError(f"{path}: no saved world here (expected customers.csv, a customers/ folder of Parquet parts, or a .db file)")
-
-
-def load_world(path, format: str | None = None):
-    """Load a saved world, restoring every column's type from the data dictionary."""
-    from crmkit.world.cases import load_config
-    from crmkit.world.world import World
-
-    path = Path(path)
-    format = check_format(format) if format else detect_format(path)
-    if format == "sqlite":
-        return _load_sqlite(path)
-    if not (path / CONFIG_FILE).is_file():
-        raise DataError(f"{path}: missing {CONFIG_FILE}, so this is not a saved crmkit world")
-    config = load_config(path / CONFIG_FILE)
-    tables = {name: _read_table(path, spec, format) for name, spec in observed_tables().items()}
-    truth = {}
-    if (path / "truth").is_dir():
-        truth = {name: _read_table(path / "truth", spec, format) for name, spec in truth_tables().items()}
-    return World(config, tables, truth)
-
-
-def _read_table(folder: Path, spec: Table, format: str) -> pd.DataFrame:
-    file = folder / (f"{spec.name}.csv" if format == "csv" else spec.name)
-    if not file.exists():
-        raise DataError(f"{folder}: table {spec.name!r} is missing (no {file.name})")
-    if format == "csv":
-        text = {c.name: "str" for c in spec.columns if c.type in ("text", "category")}
-        df = pd.read_csv(file, dtype=text, keep_default_na=False, na_values=[""])
-    else:
-        df = pd.read_parquet(file)
-    return conform(df, spec, str(file))
-
-
-def _load_sqlite(path: Path):
-    from crmkit.world.cases import load_config
-    from crmkit.world.world import World
-
-    db, truth_db = _sqlite_paths(path)
-    if not db.is_file():
-        raise DataError(f"{db}: no such database file")
-    con = sqlite3.connect(db)
-    try:
-        (text,) = con.execute("SELECT value FROM _crmkit WHERE key = 'config'").fetchone()
-        config = load_config(yaml.safe_load(text))
-        tables = {name: conform(sql.read_table(con, spec), spec, f"{db}:{name}") for name, spec in observed_tables().items()}
-    except sqlite3.DatabaseError as exc:
-        raise DataError(f"{db}: not a crmkit world database ({exc})") from None
-    finally:
-        con.close()
-    truth = {}
-    if truth_db.is_file():
-        con = sqlite3.connect(truth_db)
-        try:
-            truth = {name: conform(sql.read_table(con, spec), spec, f"{truth_db}:{name}") for name, spec in truth_tables().items()}
-        finally:
-            con.close()
-    return World(config, tables, truth)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crmkit._random import SeedLike, master_entropy
+from crmkit.world.budget import check_budget
 from crmkit.world.cases import load_config
 from crmkit.world.engine import _check_workers, _progress, block_count, global_tables, run_blocks, world_block
 from crmkit.world.store import WorldWriter, write_parquet_parts
@@ -31,16 +32,19 @@ def parquet_block(config, index: int, entropy: int, folder: Path, include_truth:
 
 def generate(source="pschse", out: str | Path = "world", customers: int | None = None, seed: SeedLike | None = None,
              format: str = "parquet", workers: int = 1, include_truth: bool = True, progress: bool | None = None,
+             overwrite: bool = False, force: bool = False,
              **overrides) -> Path:
     """Simulate a world straight to disk (the same tables as ``simulate(...).save(...)``).
 
     Returns the path written. Nothing is left half-written if it fails or is interrupted.
+    A world estimated past the bounds of :mod:`crmkit.world.budget` is refused unless ``force``.
     """
     workers = _check_workers(workers)
     if seed is not None:
         overrides["seed"] = master_entropy(seed)
     config = load_config(source, customers=customers, **overrides)
-    writer = WorldWriter(out, format, config, include_truth)
+    check_budget(config, streamed=True, force=force)
+    writer = WorldWriter(out, format, config, include_truth, overwrite=overwrite)
     try:
         writer.write(global_tables(config))
         if format == "parquet":

@@ -84,15 +84,18 @@ class World:
         """Rows per observed table."""
         return pd.Series({name: len(df) for name, df in self.tables.items()}, name="rows")
 
-    def save(self, path: str | Path, format: str = "csv", include_truth: bool = True) -> Path:
+    def save(self, path: str | Path, format: str = "csv", include_truth: bool = True, overwrite: bool = False) -> Path:
         """Save the world to ``path`` as ``csv``, ``parquet`` (folders) or ``sqlite`` (a .db file).
 
         The truth goes to a ``truth/`` folder (or a separate ``.truth.db`` file) so it can
-        be withheld; ``include_truth=False`` leaves it out. Returns the path written.
+        be withheld, readable by the owner only; ``include_truth=False`` leaves it out, and
+        the seed with it (a hand-out). A world saved before at ``path`` is replaced; any
+        other file or folder there is refused unless ``overwrite=True``. Returns the path
+        written.
         """
         from crmkit.world.store import save_world
 
-        return save_world(self, path, format=format, include_truth=include_truth)
+        return save_world(self, path, format=format, include_truth=include_truth, overwrite=overwrite)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k} {len(v):,}" for k, v in self.tables.items())
@@ -100,8 +103,13 @@ class World:
                 f"observed {self.config.calendar.start_date} to {self.config.calendar.observed_until}; {counts}>")
 
 
-def load_world(path: str | Path, format: str | None = None) -> World:
-    """Load a world saved with :meth:`World.save` (the format is detected when not given)."""
-    from crmkit.world.store import load_world as _load
+def load_world(path: str | Path, format: str | None = None, verify: bool = True) -> World:
+    """Load a world saved with :meth:`World.save` (the format is detected when not given).
 
-    return _load(path, format=format)
+    With ``verify`` (the default) the load checks row counts and checksums against the
+    world's manifest, unique primary keys, foreign keys and the customer count, and
+    raises :class:`crmkit.errors.DataError` naming the table and the first bad key.
+    """
+    from crmkit.world.loading import load_world as load
+
+    return load(path, format=format, verify=verify)

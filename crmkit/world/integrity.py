@@ -1,0 +1,96 @@
+"""What a saved world promises about itself, and the checks that hold it to that on load.
+
+The manifest of a saved world records each table's rows and (for CSV and Parquet) a
+checksum of its files. Loading compares both, then checks that every primary key is
+unique and every foreign key points at a row, so a cut, doubled or edited file is refused
+with a message naming the table, the column and the first bad key, never loaded quietly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from crmkit.errors import DataError
+from crmkit.world.dictionary import Table
+
+_CHUNK = 1 << 20
+
+
+def files_digest(files: Iterable[Path]) -> str:
+    """A SHA-256 over the files' names and bytes, in the order given.
+
+    Carriage returns are left out, so a CSV whose line ends a Git checkout turned into
+    CRLF still matches.
+
+    >>> import tempfile, pathlib
+    >>> unix, windows = pathlib.Path(tempfile.mkdtemp()), pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (unix / "a.csv").write_bytes(b"x,y\\n1,2\\n")
+    >>> _ = (windows / "a.csv").write_bytes(b"x,y\\r\\n1,2\\r\\n")
+    >>> files_digest([unix / "a.csv"]) == files_digest([windows / "a.csv"])
+    True
+    """
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode() + b"\0")
+        with open(file, "rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk.replace(b"\r", b""))
+    return digest.hexdigest()
+
+
+def check_rows(name: str, found: int, manifest_rows: Mapping[str, int], where: str) -> None:
+    """Refuse a table whose row count differs from the one its manifest recorded."""
+    if name in manifest_rows and manifest_rows[name] != found:
+        raise DataError(f"{where}: table {name!r} has {found:,} rows but the manifest says {manifest_rows[name]:,}; "
+                        "the file was cut, doubled or edited after it was saved")
+
+
+def check_digest(name: str, found: str, manifest_digests: Mapping[str, str], where: str) -> None:
+    """Refuse a table whose files changed after the kit saved them."""
+    if name in manifest_digests and manifest_digests[name] != found:
+        raise DataError(f"{where}: table {name!r} was changed after it was saved (its checksum differs from the "
+                        "manifest's); save the world again, or load it with verify=False to read it unchecked")
+
+
+def check_primary_key(df: pd.DataFrame, table: Table, where: str) -> None:
+    """Refuse a table in which a primary key value appears twice."""
+    key = df[table.primary_key]
+    if not key.is_unique:
+        first = key[key.duplicated()].iloc[0]
+        raise DataError(f"{where}: table {table.name!r} repeats primary key {table.primary_key} = {first}; "
+                        "each row needs its own key")
+
+
+def check_foreign_keys(frames: Mapping[str, pd.DataFrame], specs: Mapping[str, Table], where: str,
+                       parents: Mapping[str, pd.DataFrame] | None = None) -> None:
+    """Refuse tables with a key that points at no row of the table it refers to.
+
+    ``specs`` describes ``frames``; references are looked up in ``parents`` (by default
+    ``frames`` themselves: the truth's references point at the observed tables). A
+    reference to a table not in ``parents`` is not checked.
+    """
+    parents = frames if parents is None else parents
+    for name, df in frames.items():
+        for column in specs[name].columns:
+            if not column.references:
+                continue
+            parent, key = column.references.split(".")
+            if parent not in parents:
+                continue
+            values = df[column.name].dropna()
+            missing = ~values.isin(parents[parent][key])
+            if missing.any():
+                bad = values[missing].iloc[0]
+                raise DataError(f"{where}: table {name!r} column {column.name!r} has {bad}, which is not a "
+                                f"{key} of table {parent!r} ({int(missing.sum()):,} rows point at nothing)")
+
+
+def check_customer_count(config_customers: int, found: int, where: str) -> None:
+    """Refuse a world whose config promises another number of customers than it holds."""
+    if config_customers != found:
+        raise DataError(f"{where}: world.yaml says customers = {config_customers:,} but the customers table has "
+                        f"{found:,} rows; the world's files do not belong together")

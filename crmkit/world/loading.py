@@ -1,0 +1,172 @@
+"""Loading a saved world, checked against what its manifest promises.
+
+Every column's type is restored from the data dictionary; then (unless ``verify=False``)
+row counts and checksums are compared with the manifest, primary keys must be unique,
+foreign keys must resolve and the config's customer count must match. Whatever goes wrong
+(a cut or binary file, a stray part, a damaged database, a truth from another world) ends
+in one :class:`DataError` naming the file, the table and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from crmkit.errors import CrmkitError, DataError
+from crmkit.world import integrity as check
+from crmkit.world import sqlite as sql
+from crmkit.world.dictionary import Table, conform, observed_tables, truth_tables
+from crmkit.world.layout import (CONFIG_FILE, MANIFEST, PART_NAME, TRUTH_FOLDER, check_format, detect_format,
+                                 sqlite_paths)
+
+# What pandas, pyarrow, SQLite and YAML raise on a damaged file; each becomes a DataError.
+_READ_ERRORS = (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError, sqlite3.Error, yaml.YAMLError)
+
+
+def load_world(path, format: str | None = None, verify: bool = True):
+    """Load a saved world (see :func:`crmkit.load_world`)."""
+    path = Path(path)
+    format = check_format(format) if format else detect_format(path)
+    if format == "sqlite":
+        return _load_sqlite(path, verify)
+    return _load_folder(path, format, verify)
+
+
+def _load_folder(path: Path, format: str, verify: bool):
+    from crmkit.world.cases import load_config
+    from crmkit.world.world import World
+
+    if not (path / CONFIG_FILE).is_file():
+        raise DataError(f"{path}: missing {CONFIG_FILE}, so this is not a saved crmkit world")
+    manifest = _read_manifest(path / MANIFEST)
+    config = load_config(path / CONFIG_FILE)
+    tables = {name: _read_folder_table(path, spec, format, manifest, verify, truth=False)
+              for name, spec in observed_tables().items()}
+    truth = {}
+    if (path / TRUTH_FOLDER).is_dir():
+        if verify and not manifest.get("truth_rows"):
+            raise DataError(f"{path / TRUTH_FOLDER}: the manifest records no truth for this world, so this truth "
+                            "folder belongs to another one; remove it or save the world again")
+        truth = {name: _read_folder_table(path / TRUTH_FOLDER, spec, format, manifest, verify, truth=True)
+                 for name, spec in truth_tables().items()}
+    if verify:
+        _check_world(config, tables, truth, str(path))
+    return World(config, tables, truth)
+
+
+def _read_manifest(file: Path) -> dict:
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{file.parent}: missing {MANIFEST}, so this is not a saved crmkit world") from None
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{file}: not a readable crmkit manifest ({_short(exc)})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("rows"), dict):
+        raise DataError(f"{file}: not a crmkit manifest (it lacks the 'rows' of each table)")
+    return manifest
+
+
+def _table_files(folder: Path, spec: Table, format: str) -> list[Path]:
+    file = folder / (f"{spec.name}.csv" if format == "csv" else spec.name)
+    if not file.exists():
+        raise DataError(f"{folder}: table {spec.name!r} is missing (no {file.name})")
+    if format == "csv":
+        return [file]
+    parts = sorted(file.iterdir())
+    stray = [p.name for p in parts if not PART_NAME.fullmatch(p.name)]
+    if stray:
+        raise DataError(f"{file}: stray file {stray[0]!r} in table {spec.name!r}; a table folder holds only "
+                        "part-NNNNN.parquet files written by crmkit")
+    return parts
+
+
+def _read_folder_table(folder: Path, spec: Table, format: str, manifest: dict, verify: bool, truth: bool):
+    files = _table_files(folder, spec, format)
+    where = str(files[0] if format == "csv" else folder / spec.name)
+    try:
+        if format == "csv":
+            text = {c.name: "str" for c in spec.columns if c.type in ("text", "category")}
+            df = pd.read_csv(files[0], dtype=text, keep_default_na=False, na_values=[""])
+        else:
+            df = pd.read_parquet(folder / spec.name)
+    except CrmkitError:
+        raise
+    except _READ_ERRORS as exc:
+        raise DataError(f"{where}: table {spec.name!r} cannot be read ({_short(exc)})") from None
+    df = conform(df, spec, where)
+    if verify:
+        check.check_rows(spec.name, len(df), manifest.get("truth_rows" if truth else "rows", {}), where)
+        digests = manifest.get("truth_checksums" if truth else "checksums", {})
+        if spec.name in digests:
+            check.check_digest(spec.name, check.files_digest(files), digests, where)
+    return df
+
+
+def _check_world(config, tables: dict, truth: dict, where: str) -> None:
+    for frames, specs in ((tables, observed_tables()), (truth, truth_tables())):
+        for name, df in frames.items():
+            check.check_primary_key(df, specs[name], where)
+    check.check_foreign_keys(tables, observed_tables(), where)
+    check.check_foreign_keys(truth, truth_tables(), f"{where} (truth)", parents=tables)
+    check.check_customer_count(config.customers, len(tables["customers"]), where)
+
+
+def _load_sqlite(path: Path, verify: bool):
+    from crmkit.world.world import World
+
+    db, truth_db = sqlite_paths(path)
+    if not db.is_file():
+        raise DataError(f"{db}: no such database file")
+    config, manifest, tables = _read_database(db, observed_tables())
+    truth = {}
+    if truth_db.is_file():
+        _, truth_manifest, truth = _read_database(truth_db, truth_tables())
+        if verify and truth_manifest.get("world_id") != manifest.get("world_id"):
+            raise DataError(f"{truth_db}: this truth belongs to another world than {db.name} (their world ids "
+                            "differ: one was replaced without the other); save the world again")
+    if verify:
+        for name, df in tables.items():
+            check.check_rows(name, len(df), manifest["rows"], f"{db}:{name}")
+        _check_world(config, tables, truth, str(db))
+    return World(config, tables, truth)
+
+
+def _read_database(db: Path, specs: dict[str, Table]):
+    from crmkit.world.cases import load_config
+
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DataError(f"{db}: cannot open the database ({_short(exc)})") from None
+    try:
+        meta = dict(con.execute("SELECT key, value FROM _crmkit").fetchall())
+        config = load_config(yaml.safe_load(meta["config"]))
+        manifest = json.loads(meta["manifest"])
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("rows"), dict):
+            raise DataError(f"{db}: the _crmkit manifest row is damaged (it lacks the 'rows' of each table)")
+        tables = {}
+        for name, spec in specs.items():
+            where = f"{db}:{name}"
+            try:
+                tables[name] = conform(sql.read_table(con, spec), spec, where)
+            except CrmkitError:
+                raise
+            except _READ_ERRORS as exc:
+                raise DataError(f"{where}: table {name!r} cannot be read ({_short(exc)})") from None
+    except CrmkitError:
+        raise
+    except _READ_ERRORS as exc:
+        raise DataError(f"{db}: not a crmkit world database ({_short(exc)})") from None
+    finally:
+        con.close()
+    return config, manifest, tables
+
+
+def _short(exc: BaseException) -> str:
+    """The first line of a library's error, with its type: enough to act on, no traceback."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
