@@ -54,7 +54,7 @@ def _load_folder(path: Path, format: str, verify: bool):
         truth = {name: _read_folder_table(path / TRUTH_FOLDER, spec, format, manifest, verify, truth=True)
                  for name, spec in truth_tables().items()}
     if verify:
-        _check_world(config, tables, truth, str(path))
+        check_world(config, tables, truth, str(path))
     return World(config, tables, truth)
 
 
@@ -106,7 +106,7 @@ def _read_folder_table(folder: Path, spec: Table, format: str, manifest: dict, v
     return df
 
 
-def _check_world(config, tables: dict, truth: dict, where: str) -> None:
+def check_world(config, tables: dict, truth: dict, where: str) -> None:
     for frames, specs in ((tables, observed_tables()), (truth, truth_tables())):
         for name, df in frames.items():
             check.check_primary_key(df, specs[name], where)
@@ -131,7 +131,7 @@ def _load_sqlite(path: Path, verify: bool):
     if verify:
         for name, df in tables.items():
             check.check_rows(name, len(df), manifest["rows"], f"{db}:{name}")
-        _check_world(config, tables, truth, str(db))
+        check_world(config, tables, truth, str(db))
     return World(config, tables, truth)
 
 
