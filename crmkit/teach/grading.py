@@ -10,9 +10,10 @@ so the grader's message is the one the checks give; the message the student saw 
 beside it. A notebook that raises, loops, dies or was never handed in gets zero for the
 answers it did not record and a status naming what happened; the grader itself goes on.
 
-Writes ``out/instructor/grades/``: ``grades.csv`` (one row per student and question),
-``totals.csv`` (one row per student), and each run's ``executed/<id>.ipynb`` and
-``answers/<id>.json``.
+Writes ``out/instructor/grades/`` (readable by its owner only): ``grades.csv`` (one row per
+student and question), ``totals.csv`` (one row per student; ``flags`` notes code that
+reaches into the checker, see :mod:`crmkit.teach.submission_scan`), and each run's
+``executed/<id>.ipynb`` and ``answers/<id>.json``.
 """
 
 from __future__ import annotations
@@ -29,16 +30,19 @@ from crmkit.teach.answer_codec import decode_answer
 from crmkit.teach.assignment_library import get_assignment
 from crmkit.teach.assignments import ANSWERS_FILE, INSTRUCTOR, KEY_FILE, MANIFEST_FILE, STUDENTS, WORLD
 from crmkit.teach.diagnose import compare
-from crmkit.teach.notebook_files import _write_atomically
+from crmkit.teach.forecast_score import score_forecast
 from crmkit.teach.results import Result
 from crmkit.teach.sandbox import EXECUTED_NAME, Limits, read_untrusted, run_notebook
+from crmkit.teach.submission_scan import suspicious_calls
+from crmkit.teach.target_folder import private_folder, write_private
 from crmkit.teach.views import WorldView
 
 __all__ = ["grade_assignment", "GradeReport", "find_submission", "read_answers", "judge_answer", "GRADE_COLUMNS",
            "TOTAL_COLUMNS"]
 
 GRADE_COLUMNS = ["student_id", "question", "points", "max_points", "status", "message", "student_message", "uses_truth"]
-TOTAL_COLUMNS = ["student_id", "points", "max_points", "run_status", "run_message", "isolated", "seconds", "warning"]
+TOTAL_COLUMNS = ["student_id", "points", "max_points", "run_status", "run_message", "isolated", "seconds", "warning",
+                 "flags"]
 MAX_NOTEBOOK_BYTES = 20 * 2**20
 NOT_ISOLATED = ("not isolated: the grader is not running as root, so this notebook ran as the grader's own user "
                 "with limits only and could read whatever that user can")
@@ -77,14 +81,15 @@ def grade_assignment(folder: str | Path, submissions: str | Path, *, limits: Lim
         grades += rows
         totals.append(total)
     report = GradeReport(pd.DataFrame(grades, columns=GRADE_COLUMNS), pd.DataFrame(totals, columns=TOTAL_COLUMNS), target)
-    _write_atomically(target / "grades.csv", report.grades.to_csv(index=False).encode())
-    _write_atomically(target / "totals.csv", report.totals.to_csv(index=False).encode())
+    write_private(private_folder(target) / "grades.csv", report.grades.to_csv(index=False).encode())
+    write_private(target / "totals.csv", report.totals.to_csv(index=False).encode())
     return report
 
 
 def _grade_student(student, folder, submissions, manifest, key, spec, target, limits, require_isolation):
     total = {"student_id": student, "max_points": spec.max_points, "isolated": False, "seconds": 0.0, "warning": ""}
     notebook, status, message = find_submission(submissions, student, manifest["notebook"], manifest["assignment"])
+    total["flags"] = "; ".join(suspicious_calls(notebook)) if notebook is not None else ""
     answers, messages = {}, {}
     if notebook is not None:
         try:
@@ -100,7 +105,7 @@ def _grade_student(student, folder, submissions, manifest, key, spec, target, li
                          warning="" if outcome.isolated else NOT_ISOLATED)
             for name, data in outcome.files.items():
                 subfolder, suffix = ("executed", ".ipynb") if name == EXECUTED_NAME else ("answers", ".json")
-                _write_atomically(target / subfolder / f"{student}{suffix}", data)
+                write_private(private_folder(target / subfolder) / f"{student}{suffix}", data)
             answers, messages, problem = read_answers(outcome.files.get(ANSWERS_FILE))
             message += f"; {problem}" if problem else ""
     world = _observed_world(folder / STUDENTS / student / WORLD)
@@ -188,21 +193,28 @@ def _grade_question(student, exercise, max_points, entry, answers, messages, wor
     except DataError as error:
         return {**row, "status": "unreadable", "message": str(error)}
     try:
-        result = judge_answer(exercise, answer, expected, mistakes, entry.get("rtol", exercise.rtol), world)
+        baseline = decode_answer(entry["baseline"]) if "baseline" in entry else None
+        result = judge_answer(exercise, answer, expected, mistakes, entry.get("rtol", exercise.rtol), world, baseline)
     except Exception as error:  # an answer no check can read gets a message, not a crash
         return {**row, "status": "wrong_form", "message": f"the answer could not be checked ({type(error).__name__})"}
-    return {**row, "points": max_points if result.correct else 0.0, "status": result.status, "message": result.message}
+    share = result.detail.get("score", 1.0 if result.correct else 0.0)
+    return {**row, "points": round(max_points * share, 2), "status": result.status, "message": result.message}
 
 
-def judge_answer(exercise, answer, expected, mistakes: dict, rtol: float, world) -> Result:
+def judge_answer(exercise, answer, expected, mistakes: dict, rtol: float, world, baseline=None) -> Result:
     """Judge ``answer`` as the exercise's check does, with the key's tolerance ``rtol``. For a
-    question scored against the truth, whose tolerance is wide (a forecast), an answer equal
-    to a known mistake's value is that mistake even inside the tolerance."""
+    question scored against the truth (a forecast), an answer equal to a known mistake's
+    value is that mistake; with a ``baseline`` (the naive forecast on this world) the answer
+    is scored by its error relative to the baseline's (:func:`score_forecast`), and
+    ``detail["score"]`` holds the share of the points."""
     view = WorldView(world, "observed")
     if exercise.uses_truth:
         for mistake in exercise.mistakes:
             if mistake.name in mistakes and exercise.same_answer(mistakes[mistake.name], answer, for_mistake=True):
                 return Result(exercise.name, False, "mistake", mistake.message, mistake=mistake.name)
+    if baseline is not None:
+        return score_forecast(exercise.name, answer, expected, baseline, "each customer's spend in the last "
+                              f"{world.config.calendar.holdout_months} months of the window")
     return dataclasses.replace(exercise, rtol=float(rtol)).judge(answer, expected, mistakes, view)
 
 
@@ -214,7 +226,7 @@ def _key_mismatches(world, spec, key) -> list[str]:
 
 
 def _observed_world(path: Path):
-    from crmkit.world.store import load_world
+    from crmkit.world.world import load_world
 
     return load_world(path)
 

@@ -35,7 +35,7 @@ def dataset_names() -> list[str]:
 
 @cache
 def _load(name: str):
-    from crmkit.world.loading import load_world
+    from crmkit.world.world import load_world
 
     with as_file(files("crmkit._datasets").joinpath(name)) as folder:
         return load_world(folder, format="csv")

@@ -19,6 +19,7 @@ import yaml
 from crmkit.errors import CrmkitError, DataError
 from crmkit.world import integrity as check
 from crmkit.world import sqlite as sql
+from crmkit.world.cases import load_config
 from crmkit.world.dictionary import Table, conform, observed_tables, truth_tables
 from crmkit.world.layout import (CONFIG_FILE, MANIFEST, PART_NAME, TRUTH_FOLDER, check_format, detect_format,
                                  sqlite_paths)
@@ -27,8 +28,8 @@ from crmkit.world.layout import (CONFIG_FILE, MANIFEST, PART_NAME, TRUTH_FOLDER,
 _READ_ERRORS = (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError, sqlite3.Error, yaml.YAMLError)
 
 
-def load_world(path, format: str | None = None, verify: bool = True):
-    """Load a saved world (see :func:`crmkit.load_world`)."""
+def read_world(path, format: str | None = None, verify: bool = True) -> tuple:
+    """Read a saved world's ``(config, tables, truth)`` (see :func:`crmkit.load_world`)."""
     path = Path(path)
     format = check_format(format) if format else detect_format(path)
     if format == "sqlite":
@@ -37,9 +38,6 @@ def load_world(path, format: str | None = None, verify: bool = True):
 
 
 def _load_folder(path: Path, format: str, verify: bool):
-    from crmkit.world.cases import load_config
-    from crmkit.world.world import World
-
     if not (path / CONFIG_FILE).is_file():
         raise DataError(f"{path}: missing {CONFIG_FILE}, so this is not a saved crmkit world")
     manifest = _read_manifest(path / MANIFEST)
@@ -55,7 +53,7 @@ def _load_folder(path: Path, format: str, verify: bool):
                  for name, spec in truth_tables().items()}
     if verify:
         check_world(config, tables, truth, str(path))
-    return World(config, tables, truth)
+    return config, tables, truth
 
 
 def _read_manifest(file: Path) -> dict:
@@ -116,8 +114,6 @@ def check_world(config, tables: dict, truth: dict, where: str) -> None:
 
 
 def _load_sqlite(path: Path, verify: bool):
-    from crmkit.world.world import World
-
     db, truth_db = sqlite_paths(path)
     if not db.is_file():
         raise DataError(f"{db}: no such database file")
@@ -132,12 +128,10 @@ def _load_sqlite(path: Path, verify: bool):
         for name, df in tables.items():
             check.check_rows(name, len(df), manifest["rows"], f"{db}:{name}")
         check_world(config, tables, truth, str(db))
-    return World(config, tables, truth)
+    return config, tables, truth
 
 
 def _read_database(db: Path, specs: dict[str, Table]):
-    from crmkit.world.cases import load_config
-
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     except sqlite3.Error as exc:

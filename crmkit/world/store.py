@@ -23,10 +23,9 @@ from crmkit.world.dictionary import Table, observed_tables, truth_tables
 from crmkit.world.integrity import files_digest
 from crmkit.world.layout import (CONFIG_FILE, FORMATS, MANIFEST, TRUTH_FOLDER, check_format, check_replaceable,
                                  is_world_database, make_private, sqlite_paths, sweep_leftovers, temporary_name)
-from crmkit.world.loading import load_world
 from crmkit.world.sqlite import TIME_FORMATS
 
-__all__ = ["FORMATS", "MANIFEST", "CONFIG_FILE", "WorldWriter", "save_world", "load_world", "write_parquet_parts",
+__all__ = ["FORMATS", "MANIFEST", "CONFIG_FILE", "WorldWriter", "save_world", "write_parquet_parts",
            "config_yaml", "check_format"]
 
 

@@ -110,6 +110,6 @@ def load_world(path: str | Path, format: str | None = None, verify: bool = True)
     world's manifest, unique primary keys, foreign keys and the customer count, and
     raises :class:`crmkit.errors.DataError` naming the table and the first bad key.
     """
-    from crmkit.world.loading import load_world as load
+    from crmkit.world.loading import read_world
 
-    return load(path, format=format, verify=verify)
+    return World(*read_world(path, format=format, verify=verify))
