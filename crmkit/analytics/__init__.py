@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 _MODULES = (
-    "rfm", "value", "retention", "flow", "identity", "segments", "privacy", "recommend",
+    "rfm", "value", "retention", "flow", "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend",
     "leads", "pipeline", "forecast", "campaigns", "service", "feedback",
 )
 

@@ -13,15 +13,16 @@ Resolving identities takes four steps, each a small function here:
    B matches C, all three are one person).
 
 Steps 2 and 3 live in :mod:`crmkit.analytics.identity_blocking` and
-:mod:`crmkit.analytics.identity_scoring`; ``match_quality`` and ``defect_sweep``
-(:mod:`crmkit.analytics.identity_quality`) grade a result against the true links. All are
-importable from this module too.
+:mod:`crmkit.analytics.identity_scoring` (their functions are importable from here too);
+``match_quality`` (:mod:`crmkit.analytics.identity_quality`) grades a result against the
+true links, and ``defect_sweep`` (:mod:`crmkit.analytics.identity_sweep`) repeats that on
+messier data.
 """
 
 from __future__ import annotations
 
 __all__ = ["FIELD_WEIGHTS", "normalise_records", "candidate_pairs", "score_pairs", "resolve_identities",
-           "exact_email_links", "customer_master", "true_entities", "match_quality", "defect_sweep"]
+           "exact_email_links", "customer_master"]
 
 import numpy as np
 import pandas as pd
@@ -29,10 +30,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from crmkit.analytics._checks import require_columns
-# Steps 2 and 3 and the grading live in their own modules; imported here so that every
-# identity function can be imported from this one.
+# Steps 2 and 3 live in their own modules; imported here so that the whole resolution
+# can be imported from this one.
 from crmkit.analytics.identity_blocking import candidate_pairs
-from crmkit.analytics.identity_quality import defect_sweep, match_quality, true_entities
 from crmkit.analytics.identity_scoring import FIELD_WEIGHTS, match_mask, score_pairs
 from crmkit.errors import DataError
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crmkit.analytics.flow import identify_best
-from crmkit.analytics.identity import exact_email_links, match_quality, resolve_identities, true_entities
+from crmkit.analytics.identity import exact_email_links, resolve_identities
+from crmkit.analytics.identity_quality import match_quality, true_entities
 from crmkit.errors import ConfigError, DataError, describe_allowed
 from crmkit.explore._base import explorer
 
@@ -233,7 +234,7 @@ def defect_grid(world, scales=DEFECT_SCALES, customers: int | None = 3000, thres
     Returns a dict (scale, method) -> :class:`DefectLevel`.
     """
     import crmkit as ck
-    from crmkit.analytics.identity_quality import _scaled_systems  # the sweep's own scaling rule
+    from crmkit.analytics.identity_sweep import scaled_systems  # the sweep's own scaling rule
 
     config = world.config
     if config.sources is None or "source_records" not in world.tables:
@@ -245,7 +246,7 @@ def defect_grid(world, scales=DEFECT_SCALES, customers: int | None = 3000, thres
     for scale in scales:
         same = scale == 1.0 and size == len(world.customers)
         level_world = world if same else ck.simulate(config, customers=size, seed=config.seed, progress=False,
-                                                     sources__systems=_scaled_systems(config, scale))
+                                                     sources__systems=scaled_systems(config, scale))
         # The same records at every scale (only their typing differs), so the same booking.
         booked = orders_by_record(level_world.orders, level_world.source_records, level_world.truth.source_links)
         for method in METHODS:

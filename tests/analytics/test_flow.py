@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from crmkit.analytics.flow import STAGES, collect, identify_best, run_flow, share, store_centrally
-from crmkit.analytics.identity import (customer_master, exact_email_links, match_quality, resolve_identities,
-                                       true_entities)
+from crmkit.analytics.identity import customer_master, exact_email_links, resolve_identities
+from crmkit.analytics.identity_quality import match_quality, true_entities
 from crmkit.errors import DataError
 
 from .conftest import SEEDS

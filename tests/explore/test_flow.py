@@ -13,7 +13,8 @@ import pytest  # noqa: E402
 
 import crmkit as ck  # noqa: E402
 from crmkit.analytics.flow import identify_best  # noqa: E402
-from crmkit.analytics.identity import match_quality, resolve_identities, true_entities  # noqa: E402
+from crmkit.analytics.identity import resolve_identities  # noqa: E402
+from crmkit.analytics.identity_quality import match_quality, true_entities  # noqa: E402
 from crmkit.errors import ConfigError  # noqa: E402
 from crmkit.explore.flow import (  # noqa: E402
     best_list, draw_flow_defects, entity_table, flow_defect_explorer, grid_table, orders_by_record,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmkit.analytics.identity import exact_email_links, match_quality, resolve_identities
+from crmkit.analytics.identity import exact_email_links, resolve_identities
+from crmkit.analytics.identity_quality import match_quality
 from crmkit.teach import Exercise, Mistake
 
 __all__ = ["EXERCISES"]
