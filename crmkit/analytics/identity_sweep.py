@@ -14,7 +14,7 @@ import pandas as pd
 from crmkit.analytics.identity import exact_email_links, resolve_identities
 from crmkit.analytics.identity_quality import match_quality, true_entities
 from crmkit.errors import DataError
-from crmkit.world.ops.sources import EXCLUSIVE
+from crmkit.world.ops.sources_defects import EXCLUSIVE
 
 
 def scaled_systems(config, scale: float) -> dict:

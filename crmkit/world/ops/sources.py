@@ -15,11 +15,9 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from crmkit.world.ops.finance import known_keys
+from crmkit.world.ops.sources_defects import EXCLUSIVE
 from crmkit.world.sections import Probability, Remark, Section
 from crmkit.world.vocabulary import terms
-
-# Defects that touch the same field: one of them at most, so each shows at its own rate.
-EXCLUSIVE = {"email": ("missing_email", "outdated_email", "email_typo"), "phone": ("missing_phone", "shared_phone")}
 
 
 class SourceSystem(Section):

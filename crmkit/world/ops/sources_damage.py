@@ -3,7 +3,7 @@
 Each defect is drawn independently for every record that could show it (a nickname only
 for names that have one, a household phone only where another customer of the same last
 name has a phone...), so its rate among those records is the configured one. Defects of
-the same field exclude each other (see ``sources.EXCLUSIVE``) and share one draw.
+the same field exclude each other (see ``sources_defects.EXCLUSIVE``) and share one draw.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.world.ops.sources import EXCLUSIVE
-from crmkit.world.ops.sources_defects import digits_only, has_nickname, nickname, shout_or_pad, typo
+from crmkit.world.ops.sources_defects import EXCLUSIVE, digits_only, has_nickname, nickname, shout_or_pad, typo
 from crmkit.world.vocabulary import terms
 
 OLD_DOMAINS = np.array(["oldmail.example.net", "isp.example.org", "post.example.com"])  # none is a current domain

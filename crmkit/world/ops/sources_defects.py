@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+# Defects that touch the same field: one of them at most, so each shows at its own rate.
+# Kept here, in a module that imports nothing of the kit, because the config check, the
+# damage step and the analytics' defect sweep all read it.
+EXCLUSIVE = {"email": ("missing_email", "outdated_email", "email_typo"), "phone": ("missing_phone", "shared_phone")}
+
 # Common English nicknames (a short, hand-written table): the name a person gives at a
 # party or on the phone rather than on the web shop's form.
 NICKNAMES = {
