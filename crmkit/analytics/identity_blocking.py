@@ -16,7 +16,7 @@ import pandas as pd
 MAX_BLOCK = 200  # a key shared by more records than this is too vague to be worth its pairs
 
 
-def _codes(values) -> np.ndarray:
+def value_codes(values) -> np.ndarray:
     """Integer code of each value: equal values get equal codes, a missing value gets -1."""
     return pd.factorize(values)[0]
 
@@ -29,9 +29,9 @@ def _place_keys(norm: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     last names are caught.
     """
     n = len(norm)
-    starts = _codes(pd.concat([norm["first_name"].str[:4], norm["last_name"].str[:4]], ignore_index=True))
-    city = np.tile(_codes(norm["city"]) + 1, 2)  # 0: no city, which is a place of its own
-    place = np.where(starts < 0, -1, _codes(starts * (city.max(initial=0) + 1) + city))
+    starts = value_codes(pd.concat([norm["first_name"].str[:4], norm["last_name"].str[:4]], ignore_index=True))
+    city = np.tile(value_codes(norm["city"]) + 1, 2)  # 0: no city, which is a place of its own
+    place = np.where(starts < 0, -1, value_codes(starts * (city.max(initial=0) + 1) + city))
     first, last = place[:n], place[n:]
     return first, np.where(last == first, -1, last)  # the same key twice counts once
 
@@ -42,7 +42,7 @@ def _blocking_keys(norm: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     Integer codes instead of strings: joining millions of keys is then plain numpy.
     Each kind of key gets its own range of codes, so an email never meets a phone.
     """
-    kinds = [(_codes(norm["email"]),), (_codes(norm["phone"]),), (_codes(norm["full_name"]),),
+    kinds = [(value_codes(norm["email"]),), (value_codes(norm["phone"]),), (value_codes(norm["full_name"]),),
              _place_keys(norm)]
     rows, keys, offset = [], [], 0
     for kind in kinds:

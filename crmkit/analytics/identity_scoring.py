@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from crmkit.analytics.identity_blocking import _codes
+from crmkit.analytics.identity_blocking import value_codes
 from crmkit.errors import DataError
 
 # How much each field's agreement counts in a pair's score. Names and email carry most of
@@ -46,7 +46,7 @@ def _field_codes(norm: pd.DataFrame) -> dict:
             codes = np.append(merged, -1)[codes]  # "ann lee" and "lee ann" now share a code
         coded[field] = (codes, texts)
     for field in ("phone", "city", "birth_year"):
-        coded[field] = (_codes(norm[field]), None)
+        coded[field] = (value_codes(norm[field]), None)
     # int32: millions of pairs look their codes up, and half the bytes is measurably faster.
     return {field: (codes.astype(np.int32), texts) for field, (codes, texts) in coded.items()}
 

@@ -56,7 +56,7 @@ def active_spells(phases: pd.DataFrame) -> pd.DataFrame:
     return spells.rename(columns={"started_at": "since"}).fillna({"until": pd.Timestamp("2262-01-01").as_unit("s")})
 
 
-def _within_spells(events: pd.DataFrame, time_col: str, spells: pd.DataFrame) -> pd.Series:
+def within_spells(events: pd.DataFrame, time_col: str, spells: pd.DataFrame) -> pd.Series:
     """True where the event falls inside one of its customer's active spells."""
     e = events[["customer_id", time_col]].reset_index().sort_values(time_col)
     e["customer_id"] = e["customer_id"].astype("int64")
@@ -76,7 +76,7 @@ def _chronology(world) -> list[str]:
                                          ~world.interactions.kind.isin(COMPANY_KINDS)]
     for name, df, col in (("orders", world.orders, "ordered_at"), ("interactions", customer_events, "occurred_at"),
                           ("loyalty_ledger", world.loyalty_ledger, "occurred_at")):
-        outside = ~_within_spells(df, col, spells)
+        outside = ~within_spells(df, col, spells)
         if outside.any():
             problems.append(f"{name}: {outside.sum()} events outside the customer's active relationship")
     signup = world.customers.set_index("customer_id").signup_date

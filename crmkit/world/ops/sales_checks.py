@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmkit.world.validate import _within_spells, active_spells
+from crmkit.world.validate import within_spells, active_spells
 
 
 def _history_problems(name: str, history: pd.DataFrame, key: str, time: str, current: pd.Series, state: str) -> list[str]:
@@ -63,7 +63,7 @@ def _time_problems(world) -> list[str]:
         inbound = a[a.customer_id.notna() & a.case_id.isna() & (a.direction.astype(str) == "inbound")]
         acts = inbound.assign(at=inbound.done_at.fillna(inbound.due_at))
         for name, df, col in (("opportunities", world.opportunities, "created_at"), ("activities (inbound)", acts, "at")):
-            outside = ~_within_spells(df, col, spells)
+            outside = ~within_spells(df, col, spells)
             if outside.any():
                 problems.append(f"{name}: {outside.sum()} events outside the customer's active relationship")
     return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.world.validate import _within_spells, active_spells
+from crmkit.world.validate import within_spells, active_spells
 
 SCORE_RANGE = {"nps": (0, 10), "csat": (1, 5)}
 
@@ -27,7 +27,7 @@ def _cases(world, cases: pd.DataFrame) -> list[str]:
 def _chronology(world, name: str, df: pd.DataFrame, col: str) -> list[str]:
     problems = []
     if "phases" in world.truth and len(df):
-        outside = ~_within_spells(df, col, active_spells(world.truth.phases))
+        outside = ~within_spells(df, col, active_spells(world.truth.phases))
         if outside.any():
             problems.append(f"{name}: {outside.sum()} rows outside the customer's active relationship")
     ends = world.observed_until + pd.Timedelta(days=1)
