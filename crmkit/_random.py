@@ -12,7 +12,11 @@ import zlib
 
 import numpy as np
 
+from crmkit.errors import ConfigError
+
 SeedLike = int | np.integer | np.random.Generator
+MAX_SEED = 2**63 - 1  # what a generator's own draw gives, and what saved worlds store as int64
+SEED_ALLOWED = "an int from 0 to 2**63-1 or a numpy.random.Generator"
 
 
 def master_entropy(seed: SeedLike) -> int:
@@ -23,13 +27,16 @@ def master_entropy(seed: SeedLike) -> int:
 
     >>> master_entropy(7)
     7
+    >>> master_entropy(-1)
+    Traceback (most recent call last):
+    ...
+    crmkit.errors.ConfigError: seed = -1: must be an int from 0 to 2**63-1 or a numpy.random.Generator
     """
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(0, 2**63))
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int or a numpy.random.Generator, not {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be zero or positive, got {seed}")
+    # (bool is an int to Python: seed=True would quietly be seed 1.)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise ConfigError(f"seed = {seed!r}: must be {SEED_ALLOWED}")
     return int(seed)
 
 

@@ -28,7 +28,8 @@ def _generate(args) -> int:
     from crmkit.world.stream import generate
 
     path = generate(args.case, out=args.out, customers=args.customers, seed=args.seed, format=args.format,
-                    workers=args.workers, include_truth=not args.no_truth, progress=not args.quiet)
+                    workers=args.workers, include_truth=not args.no_truth, progress=not args.quiet,
+                    force=args.force)
     print(f"wrote {path}")
     return 0
 
@@ -48,6 +49,14 @@ def _present(args) -> int:
     return 0
 
 
+def _int_or_text(text: str) -> int | str:
+    # Not type=int: a seed like "1.5" goes on to the kit's own one-line error naming the seed.
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crmkit", description="Synthetic CRM worlds and lessons (all data synthetic).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -56,11 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="simulate a world and write it to disk")
     gen.add_argument("case", help="a case name (see `crmkit cases`) or a path to a world.yaml")
     gen.add_argument("--customers", type=int, help="number of customers (default: the case's own)")
-    gen.add_argument("--seed", type=int, help="master seed (default: the case's own)")
+    gen.add_argument("--seed", type=_int_or_text, help="master seed, 0 to 2**63-1 (default: the case's own)")
     gen.add_argument("--format", default="parquet", choices=["csv", "parquet", "sqlite"])
     gen.add_argument("--out", required=True, help="folder (csv, parquet) or .db file (sqlite) to write")
     gen.add_argument("--workers", type=int, default=1, help="processes to use (the world does not depend on it)")
     gen.add_argument("--no-truth", action="store_true", help="leave the hidden truth out (for handing out)")
+    gen.add_argument("--force", action="store_true",
+                     help="make the world even if its estimated size is past the kit's bound (see crmkit.world.budget)")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(func=_generate)
 

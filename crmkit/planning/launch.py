@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crmkit.errors import ConfigError
 from crmkit.planning.io import load_plan
-from crmkit.planning.model import Plan
+from crmkit.planning.model import MAX_DAYS, Plan
 from crmkit.planning.risk import Simulation, simulate
 from crmkit.planning.scheduling import schedule
 
@@ -74,6 +75,8 @@ def launch_risk(plan: Plan | str = "pschse", buffer_days: int = 10, uncertainty:
     >>> risk.p_single_point < risk.p_committed, risk.committed > risk.single_point
     (True, True)
     """
+    if isinstance(buffer_days, bool) or not isinstance(buffer_days, (int, np.integer)) or not 0 <= buffer_days <= MAX_DAYS:
+        raise ConfigError(f"buffer_days is {buffer_days!r}; allowed: a whole number of working days from 0 to {MAX_DAYS:,}")
     plan = load_plan(plan) if isinstance(plan, str) else plan
     sim = simulate(plan, runs=runs, seed=seed, method=method, uncertainty=uncertainty)
     single_offset = schedule(plan).offset_of(sim.target)

@@ -15,6 +15,10 @@ from crmkit.errors import ConfigError
 from crmkit.planning.calendar import WorkCalendar
 
 KINDS = ("phase", "deliverable", "work_package", "activity")
+# 2,500 working days is ten years: a task longer than that is a programme of its own, and
+# the bound keeps every date a plan computes (even a chain of a thousand such tasks) within
+# the calendar. The longest task of the PSCHSE plan takes 35 days.
+MAX_DAYS = 2_500
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 
 
@@ -33,10 +37,10 @@ class Estimate:
 
     def __post_init__(self):
         o, m, p = self.optimistic, self.most_likely, self.pessimistic
-        if min(o, m, p) < 0 or not o <= m <= p:
+        if min(o, m, p) < 0 or not o <= m <= p <= MAX_DAYS:  # (NaN fails every comparison)
             raise ConfigError(
-                f"estimate (optimistic, most_likely, pessimistic) is ({o:g}, {m:g}, {p:g}); "
-                "allowed: working days >= 0 with optimistic <= most_likely <= pessimistic"
+                f"estimate (optimistic, most_likely, pessimistic) is ({o:g}, {m:g}, {p:g}); allowed: working days "
+                f"from 0 to {MAX_DAYS:,} with optimistic <= most_likely <= pessimistic"
             )
 
     @property
@@ -76,6 +80,9 @@ class Link:
     def __post_init__(self):
         if self.type not in LINK_TYPES:
             raise ConfigError(f"link type of {self.successor} is {self.type!r}; allowed: one of FS, SS, FF, SF")
+        if not -MAX_DAYS <= self.lag <= MAX_DAYS:
+            raise ConfigError(f"lag of {self.predecessor} before {self.successor} is {self.lag:,} days; "
+                              f"allowed: -{MAX_DAYS:,} to {MAX_DAYS:,} working days")
 
     @property
     def from_finish(self) -> bool:

@@ -19,6 +19,14 @@ from crmkit.errors import ConfigError
 from crmkit.planning.cpm import Network, backward_pass, forward_pass, network
 from crmkit.planning.model import Plan
 
+# A percentile from 100,000 runs is already within a few hundredths of a day; a million is
+# the most that can matter. Each run holds a few float arrays over the scheduled tasks, about
+# 55 bytes per run and task (measured: 200,000 runs of the 49-task PSCHSE plan, 550 MB), so
+# runs x tasks is bounded too: 50 million cells is about 3 GB.
+MAX_RUNS = 1_000_000
+MAX_CELLS = 50_000_000
+MAX_UNCERTAINTY = 10  # ten times every range: past it the estimates say nothing
+
 METHODS = ("pert", "triangular")
 
 
@@ -171,12 +179,18 @@ def simulate(plan: Plan, runs: int = 10_000, seed: SeedLike = 0, method: str = "
     >>> sim.offsets.shape, 0 < sim.probability_by(sim.plan.launch) < 1
     ((2000,), True)
     """
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise ConfigError(f"runs is {runs!r}; allowed: a whole number >= 1")
-    if not uncertainty >= 0:
-        raise ConfigError(f"uncertainty is {uncertainty!r}; allowed: a number >= 0 (1 keeps the estimates)")
+    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or not 1 <= runs <= MAX_RUNS:
+        raise ConfigError(f"runs is {runs!r}; allowed: a whole number from 1 to {MAX_RUNS:,}")
+    runs = int(runs)
+    if isinstance(uncertainty, bool) or not isinstance(uncertainty, (int, float, np.number)) \
+            or not 0 <= uncertainty <= MAX_UNCERTAINTY:
+        raise ConfigError(f"uncertainty is {uncertainty!r}; allowed: a number from 0 to {MAX_UNCERTAINTY} "
+                          "(1 keeps the estimates)")
     plan = plan.with_estimates(lambda e: e.widened(uncertainty))
     net = network(plan)
+    if runs * len(net.codes) > MAX_CELLS:
+        raise ConfigError(f"runs is {runs:,}; allowed for this plan of {len(net.codes)} scheduled tasks: at most "
+                          f"{MAX_CELLS // len(net.codes):,} (each run of each task takes memory)")
     table = pert_table(plan).loc[list(net.codes)]
     durations = draw_durations(*(table[c].to_numpy() for c in ("optimistic", "most_likely", "pessimistic")),
                                runs, as_generator(seed), method)

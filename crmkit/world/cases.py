@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from crmkit.errors import ConfigError, describe_allowed
 from crmkit.world.config import WorldConfig
+from crmkit.world.sections import describe_range
 
 
 def _case_root():
@@ -59,25 +61,45 @@ def _raw_config(source: str | Path | dict | WorldConfig) -> tuple[dict, str]:
 
 
 def _set_path(raw: dict, path: str, value: Any, origin: str) -> None:
+    """Set ``value`` at a dotted ``path`` of ``raw``; a number in the path indexes a list."""
     keys = path.replace("__", ".").split(".")
     node = raw
-    for i, key in enumerate(keys[:-1]):
-        if not isinstance(node, dict) or key not in node:
-            where = ".".join(keys[: i + 1])
-            allowed = describe_allowed(sorted(node)) if isinstance(node, dict) else "nothing (not a section)"
-            raise ConfigError(f"{origin}: override {path!r}: no section {where!r}; allowed: {allowed}")
-        node = node[key]
-    node[keys[-1]] = value
+    for i, key in enumerate(keys):
+        where, last = ".".join(keys[:i]), i == len(keys) - 1
+        if isinstance(node, list) and key.isdigit():
+            key = int(key)
+            if key >= len(node):
+                raise ConfigError(f"{origin}: override {path!r}: {where!r} has {len(node)} items; "
+                                  f"allowed: an index from 0 to {len(node) - 1}")
+        elif not isinstance(node, dict):
+            shown = repr(node) if len(repr(node)) <= 40 else type(node).__name__
+            raise ConfigError(f"{origin}: override {path!r}: {where!r} is a setting ({shown}), not a section "
+                              f"with settings; write {where}=<value> to change it")
+        elif not last and key not in node:
+            raise ConfigError(f"{origin}: override {path!r}: no section {'.'.join(keys[: i + 1])!r}; "
+                              f"allowed: {describe_allowed(sorted(node))}")
+        if last:
+            node[key] = value
+        else:
+            node = node[key]
+
+
+RANGE_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
 
 
 def _format_validation(exc: ValidationError, raw: dict, origin: str) -> str:
     first = exc.errors()[0]
     field = ".".join(str(part) for part in first["loc"]) or "(top level)"
     value = first.get("input")
-    shown = repr(value) if not isinstance(value, dict) else "{...}"
+    shown = "{...}" if isinstance(value, dict) else value.isoformat() if isinstance(value, dt.date) else repr(value)
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "is not a known setting"
+    allowed = describe_range(WorldConfig, first["loc"])
+    if allowed and first["type"] in RANGE_ERRORS:
+        message = f"out of range; allowed: {allowed}"
+    elif allowed and first["type"] != "extra_forbidden":
+        message += f"; allowed: {allowed}"
     others = len(exc.errors()) - 1
     tail = f" (and {others} more problem{'s' * (others > 1)})" if others else ""
     return f"{origin}: {field} = {shown}: {message}{tail}"
@@ -105,7 +127,7 @@ def load_config(source: str | Path | dict | WorldConfig = "pschse", **overrides:
     >>> load_config("pschse", customers=-1)
     Traceback (most recent call last):
     ...
-    crmkit.errors.ConfigError: case 'pschse': customers = -1: Input should be greater than or equal to 1
+    crmkit.errors.ConfigError: case 'pschse': customers = -1: out of range; allowed: 1 <= value <= 50000000
     """
     raw, origin = _raw_config(source)
     for path, value in overrides.items():

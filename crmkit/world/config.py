@@ -18,16 +18,24 @@ from crmkit.world.ops.sales import SalesConfig
 from crmkit.world.ops.service_desk import ServiceDeskConfig
 from crmkit.world.ops.sources import SourcesConfig
 from crmkit.world.ops.staff import StaffConfig
-from crmkit.world.sections import NonNegative, Positive, Probability, Remark, Section, check_keys
+from crmkit.world.sections import (Age, Date, Multiplier, NonNegative, Number, Positive, Probability, Remark, Section,
+                                    Weight, Whole, check_keys)
 from crmkit.world.vocabulary import terms
+
+
+# Every block of 10,000 customers is simulated month by month, so the window multiplies every
+# table. The shipped cases observe 2-3 years; 30 years is a whole household's life as a customer.
+MAX_WINDOW_YEARS = 30
 
 
 class Calendar(Section):
     remark: Remark
-    start_date: dt.date
-    observed_until: dt.date = Field(description="The pinned reference date: the end of the observation window.")
-    holdout_months: int = Field(ge=1, le=36)
-    seasonality: list[Positive] = Field(min_length=12, max_length=12, description="Monthly purchase multipliers, January first.")
+    start_date: Date
+    observed_until: Date = Field(description="The pinned reference date: the end of the observation window.")
+    holdout_months: Whole = Field(ge=1, le=36)  # a forecast horizon of up to three years
+    # A December peak is 1.5-2.5 times an average month in retail; 10 is past any season.
+    seasonality: list[Annotated[Positive, Field(le=10)]] = Field(
+        min_length=12, max_length=12, description="Monthly purchase multipliers, January first.")
 
     @model_validator(mode="after")
     def _window(self):
@@ -35,44 +43,61 @@ class Calendar(Section):
             raise ValueError(
                 f"observed_until ({self.observed_until}) must be at least 90 days after start_date ({self.start_date})"
             )
+        start = self.start_date
+        if self.observed_until > dt.date(start.year + MAX_WINDOW_YEARS, start.month, min(start.day, 28)):
+            raise ValueError(
+                f"observed_until ({self.observed_until}) must be at most {MAX_WINDOW_YEARS} years after "
+                f"start_date ({self.start_date})"
+            )
         return self
 
 
 class Persona(Section):
     remark: Remark
-    share: NonNegative
-    purchase_rate: Positive = Field(description="Mean orders per month while active.")
-    rate_shape: Positive = Field(description="Gamma shape of customer-to-customer differences in purchase rate.")
-    lines_per_order: Annotated[float, Field(ge=1)]
-    units_per_line: Annotated[float, Field(ge=1)]
-    spend_spread: NonNegative = Field(description="Log-normal sigma of customer-to-customer differences in basket size.")
-    channel_mix: dict[str, NonNegative]
-    acquisition_mix: dict[str, NonNegative]
-    category_affinity: dict[str, Positive] = {}
+    share: Weight
+    # Two purchases a day, every day: past a coffee-shop regular (the cases: 0.06-2.5).
+    purchase_rate: Positive = Field(le=60, description="Mean orders per month while active.")
+    # Below 0.1 nearly nobody buys and a few buy hundreds of times the mean; above 100 all alike.
+    rate_shape: Positive = Field(ge=0.1, le=100, description="Gamma shape of customer-to-customer differences in purchase rate.")
+    lines_per_order: Number = Field(ge=1, le=50)  # a big weekly grocery shop has 30-50 distinct lines
+    units_per_line: Number = Field(ge=1, le=1000)  # a trade buyer's case of goods; the cases: 1.2-38
+    # Sigma 3 already puts the 95th percentile basket at 140 times the median.
+    spend_spread: NonNegative = Field(le=3, description="Log-normal sigma of customer-to-customer differences in basket size.")
+    channel_mix: dict[str, Weight]
+    acquisition_mix: dict[str, Weight]
+    category_affinity: dict[str, Annotated[Positive, Field(le=100)]] = {}  # relative weights of categories
     campaign_response: Probability = Field(description="Mean extra chance of buying when contacted by a campaign.")
-    service_sensitivity: NonNegative
+    service_sensitivity: NonNegative = Field(le=10)  # log-hazard per unit of grievance; the cases: 0.5-1.8
     churn_hazard: Probability = Field(description="Monthly chance of dissolving, before phase and service effects.")
     loyalty_join: Probability
-    age_range: tuple[int, int]
+    age_range: tuple[Age, Age] = Field(description="Youngest and oldest age at the start date, 16 to 110.")
     email_opt_in: Probability
     sms_opt_in: Probability
     mail_opt_in: Probability
-    visits_per_order: NonNegative
-    awareness_visits: NonNegative
-    social_per_month: NonNegative
+    # Web and app visits: ten a day is a heavy user; the cases have at most 4 per order.
+    visits_per_order: NonNegative = Field(le=50)
+    awareness_visits: NonNegative = Field(le=100)
+    social_per_month: NonNegative = Field(le=300)
     registration_rate: Probability
 
     _channels = field_validator("channel_mix")(lambda v: check_keys(v, "order_channel", "channel_mix"))
     _sources = field_validator("acquisition_mix")(lambda v: check_keys(v, "acquisition_source", "acquisition_mix"))
 
+    @field_validator("age_range")
+    @classmethod
+    def _ages(cls, v):
+        if v[0] > v[1]:
+            raise ValueError(f"the youngest age ({v[0]}) must not be above the oldest ({v[1]})")
+        return v
+
 
 class Phases(Section):
     remark: Remark
-    awareness_days: Positive
-    expansion_after_orders: int = Field(ge=1)
-    commitment_after_orders: int = Field(ge=1)
-    purchase_multiplier: dict[Literal["exploration", "expansion", "commitment"], Positive]
-    churn_multiplier: dict[Literal["exploration", "expansion", "commitment"], NonNegative]
+    awareness_days: Positive = Field(le=730)  # a considered purchase takes weeks, not years (cases: 10-30)
+    expansion_after_orders: Whole = Field(ge=1, le=1000)
+    commitment_after_orders: Whole = Field(ge=1, le=1000)
+    purchase_multiplier: dict[Literal["exploration", "expansion", "commitment"], Multiplier]
+    churn_multiplier: dict[Literal["exploration", "expansion", "commitment"], Annotated[NonNegative, Field(le=10)]]
     winback_monthly: Probability
 
     @model_validator(mode="after")
@@ -95,10 +120,10 @@ class Service(Section):
     remark: Remark
     level: str = Field(description="Lever: which of `levels` the company runs.")
     levels: dict[str, ServiceLevel]
-    issue_mix: dict[str, NonNegative]
+    issue_mix: dict[str, Weight]
     contact_rate: Probability = Field(description="Share of service issues the customer calls about.")
     dissatisfaction_decay: Probability = Field(description="Share of last month's grievance still felt this month.")
-    recovery_churn_multiplier: Positive = Field(description="Churn multiplier after an issue put right well (below 1 means loyalty rose).")
+    recovery_churn_multiplier: Multiplier = Field(description="Churn multiplier after an issue put right well (below 1 means loyalty rose).")
 
     @model_validator(mode="after")
     def _level(self):
@@ -111,14 +136,15 @@ class Service(Section):
 class Loyalty(Section):
     remark: Remark
     enabled: bool
-    points_per_currency: NonNegative
-    enrolment_bonus: int = Field(ge=0)
-    redeem_threshold: int = Field(gt=0)
+    # Points and thresholds are a programme's own currency; a billion is past any real scheme.
+    points_per_currency: NonNegative = Field(le=1000)
+    enrolment_bonus: Whole = Field(ge=0, le=1_000_000_000)
+    redeem_threshold: Whole = Field(gt=0, le=1_000_000_000)
     redeem_probability: Probability
-    tiers: dict[str, int]
-    join_delay_days: NonNegative
-    purchase_rate_multiplier: Positive
-    churn_multiplier: Positive
+    tiers: dict[str, Annotated[Whole, Field(ge=0, le=1_000_000_000)]]
+    join_delay_days: NonNegative = Field(le=3650)
+    purchase_rate_multiplier: Multiplier
+    churn_multiplier: Multiplier
 
     @model_validator(mode="after")
     def _tiers(self):
@@ -135,46 +161,47 @@ class Loyalty(Section):
 class Personalisation(Section):
     remark: Remark
     enabled: bool
-    uplift_multiplier: Positive
-    purchase_rate_multiplier: Positive
+    uplift_multiplier: Multiplier
+    purchase_rate_multiplier: Multiplier
 
 
 class Acquisition(Section):
     remark: Remark
-    growth: Annotated[float, Field(ge=-0.9, le=10)] = Field(description="Relative rise of monthly sign-ups from first to last month.")
+    growth: Number = Field(ge=-0.9, le=10, description="Relative rise of monthly sign-ups from first to last month.")
     paid_sources: list[str] = Field(description="Sources that the acquisition budget buys.")
-    budget_multiplier: NonNegative = Field(description="Lever: scales the share of customers won through paid sources.")
+    budget_multiplier: NonNegative = Field(le=10, description="Lever: scales the share of customers won through paid sources.")
 
 
 class Product(Section):
     sku: str
     name: str
     category: str
-    list_price: NonNegative
-    unit_cost: NonNegative
-    weight: Positive
-    launched_on: dt.date | None = None
+    # Money in the case's currency: ten million buys a fleet, not a basket.
+    list_price: NonNegative = Field(le=10_000_000)
+    unit_cost: NonNegative = Field(le=10_000_000)
+    weight: Positive = Field(le=1_000_000)  # relative popularity within its category
+    launched_on: Date | None = None
 
 
 class Catalogue(Section):
     remark: Remark
-    items: list[Product] = Field(min_length=1)
+    items: list[Product] = Field(min_length=1, max_length=10_000)  # the cases: 10-25 products
 
 
 class Campaign(Section):
     name: str
     objective: str
     channel: str
-    start_date: dt.date
-    days: int = Field(ge=1, le=31)
+    start_date: Date
+    days: Whole = Field(ge=1, le=31)
     offer: str
     discount_pct: Probability = 0.0
     targeting_rule: str | None = Field(None, description="Overrides the plan's default targeting rule.")
     audience_share: Probability = 0.3
     control_share: Probability = 0.1
-    uplift_scale: NonNegative = 1.0
-    fixed_cost: NonNegative = 0.0
-    cost_per_contact: NonNegative = 0.0
+    uplift_scale: NonNegative = Field(1.0, le=10)
+    fixed_cost: NonNegative = Field(0.0, le=1_000_000_000)
+    cost_per_contact: NonNegative = Field(0.0, le=10_000)
     sources: list[str] = Field([], description="For acquisition campaigns: the sign-up sources they are credited with.")
 
     @model_validator(mode="after")
@@ -192,7 +219,7 @@ class CampaignPlan(Section):
     targeting_rule: str = Field(description="Lever: the default rule for choosing whom to contact.")
     open_rate: Probability
     click_rate: Probability
-    plan: list[Campaign]
+    plan: list[Campaign] = Field(max_length=1560)  # one a week for the longest window (30 years)
 
     @field_validator("targeting_rule")
     @classmethod
@@ -208,8 +235,9 @@ class WorldConfig(Section):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     description: str
-    customers: int = Field(ge=1, le=50_000_000, description="Default number of customers.")
-    seed: int = Field(0, ge=0)
+    # 50 million customers is a national grocer's loyalty base (Tesco Clubcard has about 20 million).
+    customers: Whole = Field(ge=1, le=50_000_000, description="Default number of customers.")
+    seed: Whole = Field(0, ge=0, le=2**63 - 1)  # numpy's SeedSequence takes any such int
     calendar: Calendar
     acquisition: Acquisition
     personas: dict[str, Persona]

@@ -22,6 +22,7 @@ import pandas as pd
 from crmkit._random import SeedLike, master_entropy
 from crmkit.errors import ConfigError, WorkerError
 from crmkit.world.block import BLOCK_SIZE, simulate_block
+from crmkit.world.budget import check_budget
 from crmkit.world.campaigns import campaigns_table
 from crmkit.world.cases import load_config
 from crmkit.world.config import WorldConfig
@@ -155,7 +156,8 @@ def _check_workers(workers: Any) -> int:
 
 
 def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int | None = None,
-             seed: SeedLike | None = None, *, workers: int = 1, progress: bool | None = None, **overrides):
+             seed: SeedLike | None = None, *, workers: int = 1, progress: bool | None = None, force: bool = False,
+             **overrides):
     """Simulate a CRM world.
 
     Parameters
@@ -170,6 +172,8 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
         Processes to use; the world does not depend on it.
     progress : bool, optional
         Show a progress bar (default: only for worlds of more than two blocks).
+    force : bool, default False
+        Simulate even a world estimated past the memory bound (see :mod:`crmkit.world.budget`).
     **overrides
         Any config setting by path, e.g. ``loyalty__enabled=False``.
 
@@ -177,6 +181,11 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
     -------
     World
         Observed tables (``world.tables``) and the hidden truth (``world.truth``).
+
+    Raises
+    ------
+    ConfigError
+        A setting is out of its range, or the world would not fit in memory (without ``force``).
     """
     from crmkit.world.world import World
 
@@ -184,6 +193,7 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
     if seed is not None:
         overrides["seed"] = master_entropy(seed)
     config = load_config(source, customers=customers, **overrides)
+    check_budget(config, streamed=False, force=force)
     parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
     for block in iter_world(config, workers, progress):
         for name, df in block.items():
