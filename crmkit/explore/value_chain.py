@@ -16,7 +16,8 @@ import pandas as pd
 from crmkit.errors import ConfigError, DataError
 from crmkit.analytics._checks import require_columns as _require
 from crmkit.explore._base import explorer
-from crmkit.frameworks.assessment import SCALE, assess, plot_assessment, weakest_blocks
+from crmkit.frameworks.assessment import SCALE, assess, weakest_blocks
+from crmkit.plots.assessment import plot_assessment
 
 # Only the explorers: crmkit.explore collects every module's __all__ into one namespace and the widget
 # benchmark builds each name in it. The pure pieces below are imported from this module by name.

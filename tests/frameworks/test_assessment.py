@@ -12,7 +12,8 @@ import pytest  # noqa: E402
 
 from crmkit import frameworks  # noqa: E402
 from crmkit.errors import ConfigError  # noqa: E402
-from crmkit.frameworks.assessment import SCALE, assess, plot_assessment, weakest_blocks  # noqa: E402
+from crmkit.frameworks.assessment import SCALE, assess, weakest_blocks  # noqa: E402
+from crmkit.plots.assessment import plot_assessment  # noqa: E402
 
 BLOCKS = frameworks.load("gartner_building_blocks").stage_keys
 SCORES = dict(zip(BLOCKS, [4, 3, 3, 2, 3, 1, 5, 3]))
