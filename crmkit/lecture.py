@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
 import re
 import shlex
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from crmkit._files import write_atomically
 from crmkit.errors import ConfigError, DataError, describe_allowed
 
 __all__ = ["MODES", "SLIDE_TYPES", "present", "present_command", "missing_slide_metadata", "add_slide_metadata"]
@@ -211,21 +210,11 @@ def add_slide_metadata(notebook, out=None):
         if cell.metadata.get("slideshow", {}).get("slide_type") not in SLIDE_TYPES:
             cell.metadata.setdefault("slideshow", {})["slide_type"] = proposed
     if out is not None:
-        _write_atomically(nb, Path(out))
+        import nbformat
+
+        text = nbformat.writes(nb)
+        write_atomically(out, text if text.endswith("\n") else text + "\n")  # as nbformat.write ends it
     return nb
-
-
-def _write_atomically(nb, path: Path) -> None:
-    import nbformat
-
-    handle, temporary = tempfile.mkstemp(suffix=".ipynb", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            nbformat.write(nb, stream)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 _REPOLL_SECONDS = 0.5

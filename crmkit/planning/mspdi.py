@@ -10,7 +10,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from crmkit.planning._files import write_atomically
+from crmkit._files import write_atomically
 from crmkit.planning.model import Plan
 from crmkit.planning.scheduling import Schedule, schedule
 

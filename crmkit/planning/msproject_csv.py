@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmkit.planning._files import write_atomically
+from crmkit._files import write_atomically
 from crmkit.planning.model import Plan
 from crmkit.planning.scheduling import schedule
 from crmkit.planning.table import plan_to_table
