@@ -7,20 +7,22 @@ world of that case and computes the instructor's key from it.
 
 **rfm-basics** (10 points). Three questions on the student's own observed tables, checked
 at once in the notebook: orders per month (2), average order value in the last calendar
-year (2), the ten biggest spenders (3). One question is scored against the truth, from the
-instructor's key only (3): *forecast what the top 10 % of customers by spend will spend in
-the hold-out period* (the ``holdout_months`` after ``observed_until``). The truth is the
-sum of those customers' hold-out value. We chose this question because it is the one CRM
-decision the observed tables cannot settle by themselves (how much the best customers are
-still worth).
+year (2), the ten biggest spenders (3). Their values are graded from the instructor's key:
+the student's checks say at once when the form is wrong or a known mistake was made, and
+hold no answer (:mod:`crmkit.teach.assignment_checks`). One question is scored against the
+truth (3): *forecast what each of the top 10 % of customers by spend will spend in the
+hold-out period* (the ``holdout_months`` after ``observed_until``). The truth is each of
+those customers' hold-out value. We chose this question because it is the one CRM decision
+the observed tables cannot settle by themselves (how much the best customers are still
+worth).
 
-A forecast is right when it lies within 20 % of the truth, **or at least as close as the
-simple method** (the best customers' spend in the last ``holdout_months``, the assignment's
-*benchmark*) on that student's world: on 20 worlds of 1,000 customers the method was 0-13 %
-off, but a world where it is 23 % off exists, and a student who used it must not lose the
-points to luck. An answer equal to a known mistake (their spend over the whole window, or
-everyone's recent spend) is that mistake even inside the tolerance: on that same world
-everyone's recent spend lies within 17 % of the truth.
+The forecast is scored by its mean absolute error relative to the naive forecast (each
+customer's spend in the last ``holdout_months``, the assignment's *benchmark*) on that
+student's world (:mod:`crmkit.teach.forecast_score`): the naive forecast or better earns
+all the points, 1.5 times its error none. It is asked per customer, not as a total,
+because the students' totals lie close together: the class median of the totals was within
+20 % of all 30 students' on 30 worlds. An answer equal to a known mistake (their spend over
+the whole window, or every customer's recent spend) is that mistake.
 """
 
 from __future__ import annotations
@@ -42,9 +44,9 @@ __all__ = ["Assignment", "ASSIGNMENTS", "get_assignment", "RFM_BASICS"]
 class Assignment:
     """A gradable assignment: a notebook, its exercises and their points.
 
-    ``benchmarks`` maps a question scored against the truth to a sound method
-    ``f(world) -> answer`` on the observed tables: on each student's world the tolerance
-    widens to at least that method's error, so the method always scores.
+    ``benchmarks`` maps a question scored against the truth to its naive forecast
+    ``f(world) -> answer`` on the observed tables: the question is scored by its error
+    relative to that forecast's on each student's world (:mod:`crmkit.teach.forecast_score`).
 
     >>> get_assignment("rfm-basics").max_points
     10.0
@@ -100,15 +102,18 @@ def _top_decile(w) -> pd.Index:
     return _spend(w).nlargest(len(w.customers) // 10).index
 
 
-def _recent_spend(w, customers=None) -> float:
+def _recent_spend_by_customer(w, customers=None) -> pd.Series:
+    """Each customer's spend in the last ``holdout_months`` of the window (0 without orders):
+    the naive forecast of the hold-out."""
     months = w.config.calendar.holdout_months
     recent = w.orders[w.orders.ordered_at > w.observed_until - pd.DateOffset(months=months)]
-    return float((recent if customers is None else recent[recent.customer_id.isin(customers)]).net_amount.sum())
+    index = w.customers.customer_id if customers is None else customers
+    return recent.groupby("customer_id").net_amount.sum().reindex(index, fill_value=0.0).rename("net_amount")
 
 
-def _holdout_value_of_top_decile(w) -> float:
+def _holdout_value_of_top_decile(w) -> pd.Series:
     truth = w.truth.customers.set_index("customer_id")
-    return float(truth.loc[_top_decile(w), "holdout_value"].sum())
+    return truth.loc[_top_decile(w), "holdout_value"].astype(float).rename("net_amount")
 
 
 ORDERS_PER_MONTH = Exercise(
@@ -150,17 +155,18 @@ TOP10_SPENDERS = Exercise(
     ])
 
 BEST_CUSTOMERS_FORECAST = Exercise(
-    "best_customers_forecast", "Forecast: how much (total `net_amount`) will your best customers (the "
-    "`len(world.customers) // 10` customers with the highest total spend) spend in the hold-out period, "
-    "the `world.config.calendar.holdout_months` months after `world.observed_until`? Scored by your "
-    "instructor against what they really spent; within 20 % counts as right.",
+    "best_customers_forecast", "Forecast: how much (`net_amount`) will each of your best customers (the "
+    "`len(world.customers) // 10` customers with the highest total spend) spend in the hold-out period, the "
+    "`world.config.calendar.holdout_months` months after `world.observed_until`? A Series indexed by customer_id. "
+    "Scored by your instructor against what each really spent, by its error compared with the naive forecast "
+    "(each one's spend in the last `holdout_months` months): as good or better earns all the points.",
     reference=_holdout_value_of_top_decile, uses_truth=True, rtol=0.2,
     mistakes=[
         Mistake("whole_window", "You gave what they spent over the whole observation window; the forecast is for "
                 "the hold-out period only, which is much shorter.",
-                answer=lambda w: float(_spend(w).loc[_top_decile(w)].sum())),
+                answer=lambda w: _spend(w).loc[_top_decile(w)].astype(float)),
         Mistake("every_customer", "You forecast for every customer; keep only the top 10 % by total spend.",
-                answer=lambda w: _recent_spend(w)),
+                answer=lambda w: _recent_spend_by_customer(w)),
     ])
 
 RFM_BASICS = Assignment(
@@ -168,7 +174,7 @@ RFM_BASICS = Assignment(
     notebook="rfm-basics.ipynb",
     exercises=(ORDERS_PER_MONTH, AOV_LAST_YEAR, TOP10_SPENDERS, BEST_CUSTOMERS_FORECAST),
     points={"orders_per_month": 2, "aov_last_year": 2, "top10_spenders": 3, "best_customers_forecast": 3},
-    benchmarks={"best_customers_forecast": lambda w: _recent_spend(w, _top_decile(w))})
+    benchmarks={"best_customers_forecast": lambda w: _recent_spend_by_customer(w, _top_decile(w))})
 
 #: The shipped assignments by name.
 ASSIGNMENTS = MappingProxyType({a.name: a for a in (RFM_BASICS,)})

@@ -13,6 +13,8 @@ import pandas as pd
 
 __all__ = ["kind_of", "fmt", "examples", "labels_kind", "relative_gap"]
 
+HUGE, TINY = 1e15, 1e-6  # beyond these, numbers print as 1.0e+308 instead of hundreds of digits
+
 
 def kind_of(value) -> str:
     """Classify an answer: ``"scalar"``, ``"series"``, ``"frame"`` or ``"other"``.
@@ -36,16 +38,20 @@ def fmt(value) -> str:
 
     >>> fmt(1234.5), fmt(7), fmt(0.01234), fmt("gold"), fmt(pd.Timestamp("2025-03-01"))
     ('1,234.50', '7', '0.0123', "'gold'", '2025-03-01')
+    >>> fmt(1e308), fmt(-3e-12), fmt(10**40)
+    ('1.0e+308', '-3.0e-12', '1.0e+40')
     """
     if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
         value = value.item()
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, numbers.Integral):
-        return f"{value:,}"
+        return f"{value:,}" if abs(value) < HUGE else _scientific(int(value))
     if isinstance(value, numbers.Real):
         if not np.isfinite(value):
             return str(value)
+        if abs(value) >= HUGE or 0 < abs(value) < TINY:  # 1e308 would print 300 digits
+            return f"{value:.1e}"
         if float(value).is_integer() and abs(value) >= 1000:
             return f"{value:,.0f}"
         return f"{value:.3g}" if 0 < abs(value) < 1 else f"{value:,.2f}"
@@ -56,6 +62,14 @@ def fmt(value) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(fmt(v) for v in value) + ")"
     return str(value)
+
+
+def _scientific(value: int) -> str:
+    """A whole number of any size as ``1.0e+400`` (a float cannot hold past 1.8e+308)."""
+    digits = str(abs(value))
+    rounded = round(int(digits[:3]) / 10)  # the first two digits, rounded on the third
+    lead, exponent = (rounded, len(digits) - 1) if rounded < 100 else (10, len(digits))
+    return f"{'-' * (value < 0)}{lead // 10}.{lead % 10}e+{exponent:02d}"
 
 
 def examples(labels, limit: int = 3) -> str:
@@ -107,7 +121,8 @@ def relative_gap(expected: float, answer: float) -> tuple[str, float]:
         return f"{fmt(abs(answer))} {direction} than", float(np.sign(answer) * np.inf)
     share = (answer - expected) / abs(expected)
     if expected > 0 and share >= 1:
-        return f"{answer / expected:,.3g} times", round(float(share), 6)
+        ratio = answer / expected
+        return f"{fmt(ratio) if ratio >= HUGE else format(ratio, ',.3g')} times", round(float(share), 6)
     direction = "higher" if share > 0 else "lower"
-    percent = f"{abs(share) * 100:.1f}%" if abs(share) >= 0.001 else f"{abs(share) * 100:.2g}%"
+    percent = f"{abs(share) * 100:.1f}%" if 0.001 <= abs(share) < 1e6 else f"{abs(share) * 100:.2g}%"
     return f"{percent} {direction} than", round(float(share), 6)

@@ -59,6 +59,10 @@ def compare(expected, answer, *, rtol: float = 1e-3, atol: float = 1e-6, ordered
     True
     >>> compare(10.0, 12.0).message
     'Your value 12.00 is 20.0% higher than the expected one.'
+    >>> compare(10.0, float("nan")).message.split(":")[0]
+    'Your answer is empty'
+    >>> compare(10.0, 1e308).message
+    'Your value 1.0e+308 is 1.0e+307 times the expected one.'
     >>> s = pd.Series([3, 4], index=pd.Index(["a", "b"], name="month"))
     >>> compare(s, pd.Series([3, 4, 5], index=["a", "b", "c"])).message
     "Your Series has 1 extra entry ('c'); expected one per 'month' (2 in all)."
@@ -108,6 +112,8 @@ def _compare_scalars(expected, answer, rtol: float, atol: float) -> Verdict:
                            {"answer_type": type(answer).__name__})
         if _numbers_match(expected, answer, rtol, atol):
             return CORRECT
+        if not np.isfinite(float(answer)):
+            return _not_finite(float(answer))
         gap = relative_gap(float(expected), float(answer))
         return Verdict(False, "wrong_value", f"Your value {fmt(answer)} is {gap[0]} the expected one.",
                        {"relative_difference": gap[1]})
@@ -116,6 +122,16 @@ def _compare_scalars(expected, answer, rtol: float, atol: float) -> Verdict:
     if _text_equal(expected, answer):
         return CORRECT
     return Verdict(False, "wrong_value", f"Your answer {fmt(answer)} is not the expected one.", {})
+
+
+def _not_finite(answer: float) -> Verdict:
+    """NaN or infinity: no distance to speak of; say what such a value usually comes from."""
+    if np.isnan(answer):
+        return Verdict(False, "wrong_value", "Your answer is empty: NaN means 'not a number'. That usually comes from "
+                       "a mean, a maximum or a ratio over an empty selection (a filter that kept no rows), or from a "
+                       "missing value; check how many rows your selection keeps.", {"not_a_number": True})
+    return Verdict(False, "wrong_value", f"Your answer is {answer}: infinite. That usually comes from dividing by "
+                   "zero (a ratio over a group with no rows or a zero count).", {"not_a_number": True})
 
 
 def _compare_dates(expected, answer) -> Verdict:

@@ -5,7 +5,10 @@
 
 - the set-up cell is read-only (``locked``);
 - each answer cell is an autograded answer (``solution``), its check moved to a locked
-  autograder test cell worth the question's points, which asserts that the check passes;
+  autograder test cell worth the question's points. The student's checks judge only the
+  form and known mistakes (they hold no right answer), so the cell asserts that much in the
+  open, and the values in nbgrader's hidden tests, which the release does not contain and
+  the autograder puts back;
 - the question scored against the truth is a manually graded answer: nbgrader runs tests
   in the student's kernel, which must never see the truth, so the instructor scores it from
   ``out/instructor/answer_key.csv``.
@@ -38,14 +41,14 @@ def _metadata(grade_id: str, *, solution=False, grade=False, locked=False, point
     return {"nbgrader": {**meta, "points": points} if grade else meta}
 
 
-def nbgrader_notebook(notebook: dict, points: dict, truth_questions=()) -> dict:
+def nbgrader_notebook(notebook: dict, points: dict, truth_questions=(), template: str = "rfm-basics") -> dict:
     """The notebook with nbgrader metadata (see the module docstring).
 
     >>> nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "import crmkit"},
     ...     {"cell_type": "code", "metadata": {}, "source": '### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION\\nchecks.check("q", x)'}]}
     >>> out = nbgrader_notebook(nb, {"q": 2})
-    >>> [c["metadata"]["nbgrader"]["grade_id"] for c in out["cells"]], out["cells"][2]["source"]
-    (['setup', 'q_answer', 'q_test'], 'assert checks.check("q", x).correct, "not yet right: read the message above"')
+    >>> [c["metadata"]["nbgrader"]["grade_id"] for c in out["cells"]], out["cells"][2]["source"].splitlines()[0]
+    (['setup', 'q_answer', 'q_test'], 'assert checks.check("q", x).correct is not False, "not yet right: read the message above"')
     """
     cells, setup_done = [], False
     for cell in notebook["cells"]:
@@ -69,10 +72,20 @@ def nbgrader_notebook(notebook: dict, points: dict, truth_questions=()) -> dict:
         cells.append({**base, "metadata": _metadata(f"{name}_answer", solution=True), "source": solution})
         cells.append({"cell_type": "code", "execution_count": None, "outputs": [],
                       "metadata": _metadata(f"{name}_test", grade=True, locked=True, points=points[name]),
-                      "source": f'assert checks.check("{name}", {answer}).correct, "not yet right: read the message above"'})
+                      "source": _test_source(name, answer, template)})
     for index, cell in enumerate(cells):
         cell["id"] = f"cell-{index:02d}"
     return {**notebook, "cells": cells}
+
+
+def _test_source(name: str, answer: str, template: str) -> str:
+    return (f'assert checks.check("{name}", {answer}).correct is not False, "not yet right: read the message above"\n'
+            "### BEGIN HIDDEN TESTS\n"
+            "from crmkit.teach.assignment_library import get_assignment\n"
+            "from crmkit.teach.exercise_set import ExerciseSet\n"
+            f'_exercises = get_assignment("{template}").exercises\n'
+            f'assert ExerciseSet(world, _exercises, source="observed").check("{name}", {answer}).correct\n'
+            "### END HIDDEN TESTS")
 
 
 def export_nbgrader(folder: str | Path, course_dir: str | Path) -> Path:
@@ -85,6 +98,6 @@ def export_nbgrader(folder: str | Path, course_dir: str | Path) -> Path:
         raise ConfigError(f"{folder}: no {INSTRUCTOR}/{MANIFEST_FILE}; build the assignment first") from None
     spec = get_assignment(manifest["template"])
     truth = {e.name for e in spec.exercises if e.uses_truth}
-    notebook = nbgrader_notebook(spec.template(), dict(spec.points), truth)
+    notebook = nbgrader_notebook(spec.template(), dict(spec.points), truth, template=spec.name)
     assignment = manifest["assignment"]
     return write_notebook(notebook, Path(course_dir) / "source" / assignment / f"{assignment}.ipynb")

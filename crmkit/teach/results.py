@@ -19,6 +19,7 @@ STATUSES = {
     "mistake": "the answer matches a known typical mistake; the message names the wrong step",
     "wrong_form": "wrong type, shape, index or columns",
     "wrong_value": "right form, but values differ",
+    "partial": "partly right: a share of the points (a forecast scored against the naive forecast)",
     "no_answer": "the answer was None",
     "recorded": "not checked here: scored from the instructor's answer key",
 }
