@@ -142,7 +142,7 @@ class AssignmentChecks:
         """One row per question: exercise, status, correct, mistake, message, attempts."""
         rows = []
         for name in self._questions:
-            answer, result, attempts = self._records.get(name, (None, None, 0))
+            _answer, result, attempts = self._records.get(name, (None, None, 0))
             record = result.as_record() if result else {"exercise": name, "status": "not_attempted", "correct": False,
                                                         "mistake": None, "message": ""}
             rows.append({**record, "attempts": attempts})

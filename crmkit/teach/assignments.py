@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from crmkit.errors import ConfigError, DataError
+from crmkit.errors import ConfigError
 from crmkit.teach.answer_codec import decode_answer, encode_answer
 from crmkit.teach.assignment_checks import AssignmentChecks
 from crmkit.teach.assignment_library import Assignment, get_assignment
@@ -37,9 +37,15 @@ from crmkit.teach.describe import fmt
 from crmkit.teach.diagnose import compare
 from crmkit.teach.editions import find_leaks, student_edition
 from crmkit.teach.exercise_set import ExerciseSet
-from crmkit.teach.notebook_files import _write_atomically, write_notebook
+from crmkit.teach.notebook_files import write_notebook
 from crmkit.teach.roster import STUDENT_ID, read_roster
-from crmkit.teach.target_folder import check_target, private_folder, publish, staging_folder, write_private
+from crmkit.teach.target_folder import (
+    check_target,
+    private_folder,
+    publish,
+    staging_folder,
+    write_private,
+)
 from crmkit.teach.views import WorldView
 
 __all__ = ["student_seed", "load_secret", "read_roster", "build_assignment", "answer_key", "AssignmentChecks",

@@ -24,9 +24,9 @@ PATTERNS = (
      "looks inside objects (__dict__, vars, getattr, inspect, gc)"),
     (r"\.\s*(expected|answer_key|reference|mistake_answers|validate)\s*\(|\.\s*reference\b",
      "calls a reference or answer-key method"),
-    (r"\bteach\s*\.\s*(answer_codec|assignment_library|exercise_set|exercises|grading|forecast_score|"
-     r"assignment_checks|views)\b|\bfrom\s+crmkit\.teach\s+import\b"
-     r"|\b(get_assignment|ASSIGNMENTS|RFM_BASICS|ExerciseSet|decode_answer|encode_answer|answer_codec)\b",
+    ((r"\bteach\s*\.\s*(answer_codec|assignment_library|exercise_set|exercises|grading|forecast_score|"
+      r"assignment_checks|views)\b|\bfrom\s+crmkit\.teach\s+import\b"
+      r"|\b(get_assignment|ASSIGNMENTS|RFM_BASICS|ExerciseSet|decode_answer|encode_answer|answer_codec)\b"),
      "uses the kit's exercise, answer or grading code"),
     (r"\b(eval|exec|compile|__import__)\s*\(|\bimportlib\b", "runs code built at run time"),
 )

@@ -18,8 +18,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from crmkit._files import write_atomically
 from crmkit.errors import ConfigError
-from crmkit.teach.notebook_files import _write_atomically
 
 __all__ = ["check_target", "staging_folder", "publish", "private_folder", "write_private"]
 
@@ -92,6 +92,4 @@ def private_folder(path: Path) -> Path:
 
 def write_private(path: Path, data: bytes) -> Path:
     """Write ``path`` whole or not at all, readable by its owner only (0600)."""
-    _write_atomically(path, data)
-    path.chmod(0o600)
-    return path
+    return write_atomically(path, data, mode=0o600)
