@@ -21,7 +21,7 @@ from crmkit.world.context import BlockContext, add_frames
 from crmkit.world.dictionary import conform, table_spec
 from crmkit.world.lifecycle import run_lifecycle
 from crmkit.world.loyalty import build_ledger
-from crmkit.world.ops import BLOCK_COMPONENTS
+from crmkit.world.ops.components import BLOCK_COMPONENTS
 from crmkit.world.orders import attribute_redemptions, build_items, build_orders, expected_order_value
 from crmkit.world.people import draw_customers
 from crmkit.world.timeline import Timeline

@@ -14,8 +14,8 @@ from pydantic import Field, field_validator, model_validator
 
 from crmkit.world.ops.finance import FinanceConfig
 from crmkit.world.ops.partners import PartnersConfig
-from crmkit.world.ops.sales import SalesConfig
-from crmkit.world.ops.service_desk import ServiceDeskConfig
+from crmkit.world.ops.sales_config import SalesConfig
+from crmkit.world.ops.service_config import ServiceDeskConfig
 from crmkit.world.ops.sources import SourcesConfig
 from crmkit.world.ops.staff import StaffConfig
 from crmkit.world.sections import (Age, Date, Multiplier, NonNegative, Number, Positive, Probability, Remark, Section,

@@ -27,7 +27,7 @@ from crmkit.world.campaigns import campaigns_table
 from crmkit.world.cases import load_config
 from crmkit.world.config import WorldConfig
 from crmkit.world.dictionary import Table, conform, observed_tables, table_spec, truth_tables
-from crmkit.world.ops import GLOBAL_COMPONENTS
+from crmkit.world.ops.components import GLOBAL_COMPONENTS
 from crmkit.world.orders import products_table
 
 ID_STRIDE = 100_000_000  # room for the rows of one table in one block of customers

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.dictionary import observed_tables, truth_tables
+from crmkit.world.spells import active_spells, within_spells
 from crmkit.world.vocabulary import terms
 
 COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company; may reach people who left
@@ -42,29 +43,6 @@ def _keys_and_values(world) -> list[str]:
                 if bad:
                     problems.append(f"{name}.{column.name} has values outside its vocabulary: {sorted(bad)[:3]}")
     return problems
-
-
-def active_spells(phases: pd.DataFrame) -> pd.DataFrame:
-    """Intervals when each customer's relationship was alive: from sign-up or win-back
-    (an exploration phase) to the next dissolution (or open-ended)."""
-    ph = phases.sort_values(["customer_id", "started_at"], kind="stable")
-    starts = ph[(ph.phase == "exploration")]
-    ends = ph[ph.phase == "dissolution"][["customer_id", "started_at"]].rename(columns={"started_at": "until"})
-    spells = pd.merge_asof(starts.sort_values("started_at")[["customer_id", "started_at"]],
-                           ends.sort_values("until"), left_on="started_at", right_on="until",
-                           by="customer_id", direction="forward", allow_exact_matches=True)
-    return spells.rename(columns={"started_at": "since"}).fillna({"until": pd.Timestamp("2262-01-01").as_unit("s")})
-
-
-def within_spells(events: pd.DataFrame, time_col: str, spells: pd.DataFrame) -> pd.Series:
-    """True where the event falls inside one of its customer's active spells."""
-    e = events[["customer_id", time_col]].reset_index().sort_values(time_col)
-    e["customer_id"] = e["customer_id"].astype("int64")
-    s = spells.sort_values("since")
-    s = s.assign(customer_id=s["customer_id"].astype("int64"))
-    joined = pd.merge_asof(e, s, left_on=time_col, right_on="since", by="customer_id", direction="backward")
-    ok = joined["since"].notna() & (joined[time_col] <= joined["until"])
-    return pd.Series(ok.to_numpy(), index=joined["index"]).sort_index()
 
 
 def _chronology(world) -> list[str]:
@@ -113,7 +91,7 @@ def check_world(world) -> list[str]:
     act only while their relationship is alive (win-backs open a new spell); that order
     amounts add up; and that loyalty balances are running totals.
     """
-    from crmkit.world.ops import CHECKS
+    from crmkit.world.ops.components import CHECKS
 
     problems = _keys_and_values(world) + _chronology(world) + _amounts(world)
     for check in CHECKS:

@@ -7,7 +7,7 @@ import pytest
 
 import crmkit as ck
 from crmkit.errors import ConfigError
-from crmkit.world.ops.sales import crosswalk, stage_probabilities
+from crmkit.world.ops.sales_crosswalk import crosswalk, stage_probabilities
 from crmkit.world.ops.sales_checks import sales_problems
 from crmkit.world.vocabulary import terms
 

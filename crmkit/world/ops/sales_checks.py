@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmkit.world.validate import within_spells, active_spells
+from crmkit.world.spells import active_spells, within_spells
 
 
 def _history_problems(name: str, history: pd.DataFrame, key: str, time: str, current: pd.Series, state: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.world.validate import within_spells, active_spells
+from crmkit.world.spells import active_spells, within_spells
 
 SCORE_RANGE = {"nps": (0, 10), "csat": (1, 5)}
 
