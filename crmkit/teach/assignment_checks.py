@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmkit._files import write_atomically
 from crmkit.errors import ConfigError, describe_allowed
 from crmkit.teach.answer_codec import encode_answer
 from crmkit.teach.describe import kind_of, labels_kind
 from crmkit.teach.diagnose import compare
 from crmkit.teach.exercises import RECORDED_MESSAGE
-from crmkit.teach.notebook_files import _write_atomically
 from crmkit.teach.results import Result
 from crmkit.teach.views import WorldView
 
@@ -153,7 +153,7 @@ class AssignmentChecks:
         payload = {"format": "crmkit-answers/1", "assignment": self.assignment,
                    "answers": {n: encode_answer(r[0]) for n, r in self._records.items()},
                    "messages": {n: r[1].message for n, r in self._records.items()}}
-        return _write_atomically(self.answers_file, json.dumps(payload, allow_nan=False).encode())
+        return write_atomically(self.answers_file, json.dumps(payload, allow_nan=False))
 
     def summary(self) -> str:
         """Progress in one line."""

@@ -9,11 +9,10 @@ every edition of a run is built and leak-checked before the first file is writte
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from crmkit._files import write_atomically
 from crmkit.errors import ConfigError
 from crmkit.teach.editions import collapse_solutions, find_leaks, source_of, student_edition
 
@@ -41,7 +40,7 @@ def write_notebook(notebook: dict, path: str | Path) -> Path:
     on_disk = {**notebook, "cells": [{**cell, "source": source_of(cell).splitlines(keepends=True)}
                                      for cell in notebook["cells"]]}
     text = json.dumps(on_disk, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    return _write_atomically(Path(path), text.encode("utf-8"))
+    return write_atomically(Path(path), text)
 
 
 def notebook_paths(sources: Iterable[str | Path]) -> list[Path]:
@@ -118,18 +117,3 @@ def collapse_solutions_in_files(paths: Iterable[str | Path]) -> list[Path]:
         if collapsed != notebook:
             changed.append(write_notebook(collapsed, path))
     return changed
-
-
-def _write_atomically(path: Path, data: bytes) -> Path:
-    """Readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # mkstemp makes 0600
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
