@@ -1,14 +1,11 @@
-"""Model companies on their synthetic worlds: what a strategy does, and the companies side by side.
+"""Model companies on their synthetic worlds, drawn: what a strategy does, and the companies side by side.
 
-A case world imitates one company's CRM strategy through a few *levers* of its configuration
-(each ``case_studies/<case>/world.yaml`` names them). :func:`case_worlds` simulates the company
-as it runs and once more with each lever switched off, with the same seed: the same people
-are drawn, so what differs is the strategy (and the chance events it sets off).
-:func:`customer_outcomes` turns a world into one row per customer, :func:`kpi_table` into
-the KPIs the case lessons compare (for all customers or per persona), :func:`strategy_effect`
-sets the world with a lever beside the world without it and :func:`compare_companies` puts
-several companies side by side. :func:`strategy_explorer` and
-:func:`company_comparison_explorer` put controls around the pictures.
+The worlds and their KPIs come from :mod:`crmkit.analytics.case_worlds` (:func:`case_worlds`,
+:func:`model_company_worlds`, :func:`compare_companies`) and :mod:`crmkit.analytics.case_kpis`
+(:func:`customer_outcomes`, :func:`kpi_table`, :func:`company_kpis`, :func:`strategy_effect`),
+imported here for the lessons; this module draws them (:func:`draw_strategy_effect`,
+:func:`draw_company_comparison`) and puts controls around the pictures
+(:func:`strategy_explorer`, :func:`company_comparison_explorer`).
 
 Every world here is synthetic: its numbers say nothing about the real companies.
 """
@@ -16,303 +13,22 @@ Every world here is synthetic: its numbers say nothing about the real companies.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from crmkit.errors import ConfigError, DataError, describe_allowed
+from crmkit.analytics._checks import check_choice
+from crmkit.analytics.case_kpis import KPIS, company_kpis, customer_outcomes, kpi_table, strategy_effect
+from crmkit.analytics.case_worlds import (
+    CASE_LEVERS, MODEL_COMPANIES, CaseWorlds, case_worlds, compare_companies, model_company_worlds,
+)
 from crmkit.explore._base import explorer
 from crmkit.plots._base import new_axes
 
+# The lessons reach the worlds and KPIs through ck.explore, so they are listed here too.
 __all__ = ["KPIS", "CASE_LEVERS", "MODEL_COMPANIES", "CaseWorlds", "case_worlds", "model_company_worlds",
            "customer_outcomes", "kpi_table", "company_kpis", "strategy_effect", "compare_companies",
            "draw_strategy_effect", "strategy_explorer", "draw_company_comparison", "company_comparison_explorer"]
-
-#: The KPIs the case lessons compare, with what each one measures.
-KPIS = {
-    "orders per customer": "orders in the observed years, per customer",
-    "revenue per customer": "net amount of those orders, per customer (the case's own currency)",
-    "contribution per customer": "revenue less cost of goods and cost to serve, per customer",
-    "contribution margin (%)": "contribution as a share of revenue",
-    "retention (%)": "share of the year-before-last's buyers who bought again in the last observed year",
-    "next-year orders per customer": "orders in the hold-out year after the observed years (synthetic truth)",
-    "loyalty members (%)": "share of customers in the loyalty programme",
-    "campaign uplift (points)": "extra chance of buying a contacted member owed to the campaign (synthetic truth)",
-    "problem orders (%)": "share of orders with a service issue (late, damaged, wrong)",
-    "satisfied (%)": "share of CSAT answers of 4 or 5",
-    "NPS": "promoters minus detractors, in % of NPS answers",
-    "top-10% revenue share (%)": "share of revenue from the 10% of buyers who spent most",
-}
-# kpi: (numerator column, denominator column, scale) of the ratios of sums in customer_outcomes
-RATIOS = {
-    "orders per customer": ("orders", "customers", 1),
-    "revenue per customer": ("revenue", "customers", 1),
-    "contribution per customer": ("contribution", "customers", 1),
-    "contribution margin (%)": ("contribution", "revenue", 100),
-    "retention (%)": ("retained", "bought_year_before", 100),
-    "next-year orders per customer": ("next_year_orders", "customers", 1),
-    "loyalty members (%)": ("member", "customers", 100),
-    "campaign uplift (points)": ("true_uplift", "contacted", 100),
-    "problem orders (%)": ("problem_orders", "orders", 100),
-    "satisfied (%)": ("satisfied", "csat_answers", 100),
-    "NPS": ("net_promoters", "nps_answers", 100),
-}
-COUNTS = ("customers", "orders", "revenue", "contribution", "bought_year_before", "retained", "next_year_orders",
-          "member", "contacted", "true_uplift", "problem_orders", "satisfied", "csat_answers", "net_promoters",
-          "nps_answers")
-
-#: Each case's strategy levers: name -> the setting that switches it off (the first is the main one).
-CASE_LEVERS = {
-    "tesco": {"Clubcard": {"loyalty.enabled": False}, "targeted coupons": {"personalisation.enabled": False}},
-    "harrahs": {"Total Rewards card": {"loyalty.enabled": False},
-                "offers to the best players": {"campaigns.targeting_rule": "random"}},
-    "ritz_carlton": {"guest-preference capture": {"personalisation.enabled": False},
-                     "premium service recovery": {"service.level": "standard"}},
-}
-#: The companies the comparison lesson sets side by side (case name -> display name).
-MODEL_COMPANIES = {"tesco": "Tesco Clubcard", "harrahs": "Harrah's Total Rewards", "ritz_carlton": "Ritz-Carlton",
-                   "pschse": "PSCHSE Manufacturing"}
-AS_RUN = "as run"
-
-
-def _check(name: str, value, allowed) -> None:
-    if value not in allowed:
-        raise ConfigError(f"{name} = {value!r}: {describe_allowed(list(allowed))}")
-
-
-@dataclass(frozen=True, eq=False)
-class CaseWorlds:
-    """One case simulated as the company runs it and once per strategy lever switched off.
-
-    ``scenarios`` maps ``"as run"`` and ``"without <lever>"`` to worlds; ``on`` is the world as
-    run and ``off`` the world without the main (first) lever. It reads like the world as run
-    (``truth``, ``observed_until``, ``orders``...), and for exercise checks its ``tables`` are
-    joined by the main-lever-off world's under ``off_<table>`` names, so one check can
-    compare the two.
-    """
-
-    case: str
-    levers: dict
-    scenarios: dict
-
-    @property
-    def main_lever(self) -> str:
-        return next(iter(self.levers))
-
-    @property
-    def on(self):
-        return self.scenarios[AS_RUN]
-
-    @property
-    def off(self):
-        return self.without(self.main_lever)
-
-    def without(self, lever: str):
-        """The world with ``lever`` switched off."""
-        _check("lever", lever, self.levers)
-        return self.scenarios[f"without {lever}"]
-
-    @property
-    def tables(self) -> dict:
-        return {**self.on.tables, **{f"off_{name}": table for name, table in self.off.tables.items()}}
-
-    def __getattr__(self, name: str):
-        """Everything else (``truth``, ``observed_until``, ``config``, ``orders``...) of the world as run."""
-        if name.startswith("_") or name == "scenarios":  # not found while being built or copied
-            raise AttributeError(name)
-        return getattr(self.on, name)
-
-    @cached_property
-    def persona_kpis(self) -> dict:
-        """Scenario -> :func:`kpi_table` by persona with an "all customers" row (computed once)."""
-        return {name: _kpis_with_total(customer_outcomes(world)) for name, world in self.scenarios.items()}
-
-    def __repr__(self) -> str:
-        size = len(self.on.customers)
-        return (f"<CaseWorlds {self.case!r}: {size:,} synthetic customers in each of "
-                f"{', '.join(repr(s) for s in self.scenarios)}>")
-
-
-def case_worlds(case: str, customers: int = 2000, seed: int = 7) -> CaseWorlds:
-    """Simulate ``case`` as run and once per lever of :data:`CASE_LEVERS` switched off (same seed).
-
-    >>> case_worlds("retailer")
-    Traceback (most recent call last):
-    ...
-    crmkit.errors.ConfigError: case = 'retailer': one of 'tesco', 'harrahs', 'ritz_carlton'
-    """
-    _check("case", case, CASE_LEVERS)
-    from crmkit.world.engine import simulate
-
-    levers = CASE_LEVERS[case]
-    scenarios = {AS_RUN: simulate(case, customers=customers, seed=seed, progress=False)}
-    for lever, setting in levers.items():
-        scenarios[f"without {lever}"] = simulate(case, customers=customers, seed=seed, progress=False, **setting)
-    return CaseWorlds(case, levers, scenarios)
-
-
-def model_company_worlds(customers: int = 2000, seed: int = 7, cases=tuple(MODEL_COMPANIES)) -> dict:
-    """Each company of :data:`MODEL_COMPANIES` (or ``cases``) as it runs: case name -> world."""
-    for case in cases:
-        _check("case", case, MODEL_COMPANIES)
-    from crmkit.world.engine import simulate
-
-    return {case: simulate(case, customers=customers, seed=seed, progress=False) for case in cases}
-
-
-def _per_customer(frame: pd.DataFrame, ids: pd.Series, **columns) -> pd.DataFrame:
-    """Sum ``columns`` (name -> column of ``frame``) per customer, for every id in ``ids``."""
-    sums = frame.groupby("customer_id")[list(columns.values())].sum()
-    sums.columns = list(columns)
-    return sums.reindex(ids, fill_value=0)
-
-
-def customer_outcomes(world) -> pd.DataFrame:
-    """One row per customer: what the KPIs of :data:`KPIS` are made of.
-
-    Reads ``customers`` (``loyalty_tier``), ``orders`` (``ordered_at``, ``net_amount``,
-    ``service_issue``), ``customer_costs`` (``contribution``), ``surveys`` (``kind``,
-    ``score``), ``campaign_members`` (``member_id``, ``in_control_group``) and the truth
-    (``truth.customers``: ``persona``, ``holdout_orders``; ``truth.campaign_uplift``:
-    ``true_uplift``). A world without its truth gets persona "unknown" and missing
-    next-year orders and uplift.
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``persona`` and the counts ``customers`` (1), ``orders``, ``revenue``,
-        ``contribution``, ``bought_year_before``, ``retained`` (bought in the calendar year
-        before the last observed one and in the last one), ``next_year_orders``, ``member``,
-        ``contacted`` (campaign contacts), ``true_uplift`` (summed over them),
-        ``problem_orders``, ``satisfied``, ``csat_answers``, ``net_promoters`` (promoters
-        less detractors) and ``nps_answers``.
-
-    Examples
-    --------
-    >>> import types
-    >>> world = types.SimpleNamespace(observed_until=pd.Timestamp("2024-12-31"), truth={},
-    ...     customers=pd.DataFrame({"customer_id": [1, 2], "loyalty_tier": ["bronze", "none"]}),
-    ...     orders=pd.DataFrame({"customer_id": [1, 1, 2], "net_amount": [10.0, 20.0, 5.0], "service_issue": "none",
-    ...                          "ordered_at": pd.to_datetime(["2023-03-01", "2024-05-01", "2023-07-01"])}),
-    ...     customer_costs=pd.DataFrame({"customer_id": [1, 2], "contribution": [6.0, -1.0]}),
-    ...     surveys=pd.DataFrame({"customer_id": [1], "kind": ["nps"], "score": [10]}),
-    ...     campaign_members=pd.DataFrame({"member_id": [1], "customer_id": [2], "in_control_group": [False]}))
-    >>> customer_outcomes(world)[["customer_id", "orders", "revenue", "retained", "member", "net_promoters"]]
-       customer_id  orders  revenue  retained  member  net_promoters
-    0            1       2     30.0      True    True              1
-    1            2       1      5.0     False   False              0
-    """
-    ids = world.customers["customer_id"]
-    orders = world.orders
-    year, last = orders["ordered_at"].dt.year, world.observed_until.year
-    bought = orders.assign(one=1, problem=orders["service_issue"].astype(str) != "none",
-                           before=year == last - 1, last=year == last)
-    out = _per_customer(bought, ids, orders="one", revenue="net_amount", problem_orders="problem",
-                        bought_year_before="before", bought_last_year="last")
-    out["bought_year_before"] = out["bought_year_before"] > 0
-    out["retained"] = out["bought_year_before"] & (out.pop("bought_last_year") > 0)
-    out["contribution"] = world.customer_costs.set_index("customer_id")["contribution"].reindex(ids, fill_value=0.0)
-    out["member"] = world.customers.set_index("customer_id")["loyalty_tier"].astype(str).ne("none")
-    out = out.join(_survey_counts(world.surveys, ids))
-    truth = getattr(world, "truth", None) or {}
-    people = truth["customers"].set_index("customer_id") if "customers" in truth else None
-    out["next_year_orders"] = np.nan if people is None else people["holdout_orders"].reindex(ids)
-    out["persona"] = "unknown" if people is None else people["persona"].reindex(ids).astype(str)
-    contacted = world.campaign_members[~world.campaign_members["in_control_group"].astype(bool)]
-    if "campaign_uplift" in truth:
-        contacted = contacted.merge(truth["campaign_uplift"][["member_id", "true_uplift"]], on="member_id")
-    out = out.join(_per_customer(contacted.assign(one=1, true_uplift=contacted.get("true_uplift", 0.0)), ids,
-                                 contacted="one", true_uplift="true_uplift"))
-    if "campaign_uplift" not in truth:  # unknown, not zero
-        out["true_uplift"] = np.nan
-    out["customers"] = 1
-    return out.reset_index()[["customer_id", "persona", *COUNTS]]
-
-
-def _survey_counts(surveys: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
-    """Per customer: NPS answers, promoters less detractors, CSAT answers, satisfied (4-5) answers."""
-    kind, score = surveys["kind"].astype(str), surveys["score"]
-    nps, csat = kind.eq("nps"), kind.eq("csat")
-    marks = pd.DataFrame({"customer_id": surveys["customer_id"], "nps": nps, "csat": csat, "happy": csat & (score >= 4),
-                          "net": (nps & (score >= 9)).astype(int) - (nps & (score <= 6)).astype(int)})
-    return _per_customer(marks, ids, net_promoters="net", nps_answers="nps", satisfied="happy", csat_answers="csat")
-
-
-def _top_share(revenue: pd.Series, key: pd.Series, share: float = 0.1) -> pd.Series:
-    """Per group: revenue share of the ``int(share * buyers)`` buyers (at least one) who spent most."""
-    buyers = pd.DataFrame({"key": key, "revenue": revenue})[revenue > 0]
-    buyers = buyers.sort_values(["key", "revenue"], ascending=[True, False])
-    rank = buyers.groupby("key").cumcount()
-    size = buyers.groupby("key")["revenue"].transform("size")
-    top = rank < np.maximum((share * size).astype(int), 1)
-    return buyers["revenue"].where(top, 0.0).groupby(buyers["key"]).sum() / buyers.groupby("key")["revenue"].sum()
-
-
-def kpi_table(outcomes: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """The KPIs of :data:`KPIS` from :func:`customer_outcomes`, for all customers or per ``by``.
-
-    Every KPI but the top-10% share is a ratio of sums (a group's KPI is not the mean of its
-    customers' ratios): the campaign uplift, for one, is the mean true uplift per contact.
-
-    Returns
-    -------
-    DataFrame
-        One row per group (``"all customers"`` when ``by`` is None), one column per KPI.
-
-    Examples
-    --------
-    >>> rows = pd.DataFrame({"persona": ["a", "a", "b"], **{c: 0 for c in COUNTS}})
-    >>> rows["customers"], rows["orders"], rows["revenue"] = 1, [3, 1, 0], [90.0, 10.0, 0.0]
-    >>> table = kpi_table(rows, by="persona")
-    >>> table["orders per customer"].tolist(), table["top-10% revenue share (%)"].tolist()
-    ([2.0, 0.0], [90.0, nan])
-    """
-    missing = [c for c in COUNTS if c not in outcomes.columns]
-    if missing or (by is not None and by not in outcomes.columns):
-        raise DataError(f"outcomes: column {(missing or [by])[0]!r} is missing; use customer_outcomes(world)")
-    key = outcomes[by].rename(by) if by else pd.Series("all customers", index=outcomes.index, name="group")
-    sums = outcomes[list(COUNTS)].astype(float).groupby(key).sum(min_count=1)  # unknown stays unknown
-    table = pd.DataFrame(index=sums.index)
-    for kpi, (numerator, denominator, scale) in RATIOS.items():
-        table[kpi] = scale * sums[numerator] / sums[denominator].where(sums[denominator] > 0)
-    table["top-10% revenue share (%)"] = 100 * _top_share(outcomes["revenue"], key)
-    return table[list(KPIS)]
-
-
-def _kpis_with_total(outcomes: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat([kpi_table(outcomes).rename_axis("persona"), kpi_table(outcomes, by="persona")])
-
-
-def company_kpis(world) -> pd.Series:
-    """The KPIs of :data:`KPIS` for all customers of ``world`` (a Series named by the case)."""
-    return kpi_table(customer_outcomes(world)).iloc[0].rename(world.config.name)
-
-
-def strategy_effect(world_on, world_off) -> pd.DataFrame:
-    """Each KPI with the lever on and off, their difference and the relative change.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by KPI: ``with lever``, ``without lever``, ``difference`` (with minus
-        without) and ``change (%)`` (difference over the value without the lever), left
-        empty for the KPIs that are already percentages or points, whose difference is
-        read in percentage points.
-    """
-    table = pd.DataFrame({"with lever": company_kpis(world_on), "without lever": company_kpis(world_off)})
-    table["difference"] = table["with lever"] - table["without lever"]
-    amounts = [kpi for kpi in KPIS if kpi.endswith("per customer")]
-    base = table["without lever"].where(table["without lever"] > 0)
-    table["change (%)"] = (100 * table["difference"] / base)[amounts]
-    return table.rename_axis("KPI")
-
-
-def compare_companies(worlds: dict) -> pd.DataFrame:
-    """The KPIs of each world of ``worlds`` (case name -> world): one row per company, by display name."""
-    rows = {MODEL_COMPANIES.get(case, case): company_kpis(world) for case, world in worlds.items()}
-    return pd.DataFrame(rows).T.rename_axis("company")
 
 
 def draw_strategy_effect(worlds: CaseWorlds, lever: str | None = None, kpi: str = "orders per customer",
@@ -323,11 +39,7 @@ def draw_strategy_effect(worlds: CaseWorlds, lever: str | None = None, kpi: str 
     ``without lever`` and their ``difference``.
     """
     lever = worlds.main_lever if lever is None else lever
-    _check("lever", lever, worlds.levers)
-    _check("kpi", kpi, KPIS)
-    on, off = worlds.persona_kpis[AS_RUN][kpi], worlds.persona_kpis[f"without {lever}"][kpi]
-    table = pd.DataFrame({"as run": on, "without lever": off.reindex(on.index)})
-    table["difference"] = table["as run"] - table["without lever"]
+    table = worlds(lever, kpi)
     total = table.loc["all customers"]
     ax = new_axes(ax, (9, 4))
     positions = np.arange(len(table))
@@ -350,7 +62,7 @@ def strategy_explorer(worlds: CaseWorlds, kpi: str = "orders per customer"):
     """
     import ipywidgets as widgets
 
-    _check("kpi", kpi, KPIS)
+    check_choice("kpi", kpi, KPIS)
     worlds.persona_kpis  # noqa: B018  (computed now, so that an update only reads and draws)
 
     def draw(ax, lever, kpi):
@@ -368,7 +80,7 @@ def draw_company_comparison(table: pd.DataFrame, kpi: str = "orders per customer
     >>> draw_company_comparison(table, "NPS").to_dict()
     {'A': 12.0, 'B': 40.0}
     """
-    _check("kpi", kpi, table.columns)
+    check_choice("kpi", kpi, table.columns)
     values = table[kpi]
     ax = new_axes(ax, (8, 3.5))
     positions = np.arange(len(values))
@@ -390,7 +102,7 @@ def company_comparison_explorer(table: pd.DataFrame, kpi: str = "orders per cust
     """
     import ipywidgets as widgets
 
-    _check("kpi", kpi, table.columns)
+    check_choice("kpi", kpi, table.columns)
 
     def draw(ax, kpi):
         return draw_company_comparison(table, kpi, ax=ax)
