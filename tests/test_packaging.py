@@ -55,3 +55,38 @@ def test_readme_gives_the_two_commands_first():
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def _git_files() -> list[str]:
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [f for f in out.stdout.split("\0") if f and (ROOT / f).is_file()]
+
+
+def test_the_package_builds_quietly_with_every_case_and_dataset(tmp_path):
+    """A wheel built from the tracked files declares every data folder (setuptools says
+    nothing about folders "absent from the packages configuration") and holds every case's
+    config and every dataset's world, so an installed kit loads them without the repository."""
+    import shutil
+    import zipfile
+
+    source = tmp_path / "source"
+    for file in _git_files():
+        (source / file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / file, source / file)
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--no-build-isolation", "-v",
+                          "-w", str(tmp_path / "dist")], cwd=source, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    log = run.stdout + run.stderr
+    noisy = [line.strip() for line in log.splitlines() if re.search(r"absent from the|SetuptoolsDeprecationWarning|"
+                                                                    r"is deprecated|will be ignored", line)]
+    assert noisy == [], f"packaging warnings: {noisy[:5]}"
+    (wheel,) = (tmp_path / "dist").glob("crmkit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    cases = [p.parent.name for p in (ROOT / "case_studies").glob("*/world.yaml")]
+    datasets = [p.name for p in (ROOT / "datasets").iterdir() if (p / "manifest.json").is_file()]
+    assert cases and datasets
+    missing = [f"crmkit/_case_studies/{c}/world.yaml" for c in cases] + [
+        f"crmkit/_datasets/{d}/{f}" for d in datasets for f in ("world.yaml", "manifest.json", "customers.csv",
+                                                                "truth/customers.csv")]
+    assert [m for m in missing if m not in names] == []
+    assert "crmkit/teach/data/assignments/rfm-basics.ipynb" in names
