@@ -2,7 +2,7 @@
 
 The four IDIC steps each have their analyses in ``crmkit.analytics`` (identity resolution;
 value and segments; campaigns against a control group; recommendations). This module adds
-the step that joins them (drawn by :mod:`crmkit.explore.idic`): choose a target group (differentiate), a channel the customers
+the step that joins them: choose a target group (differentiate), a channel the customers
 consented to (interact) and an offer (customise), and see what a campaign would do against
 a randomised control group.
 
