@@ -1,5 +1,8 @@
 """Pools of cosmetic strings (names, places), built once from Faker's word lists.
 
+Where customers live is the world's data (``words.geography``: a Faker locale, sales
+regions with their states or counties, e-mail domains); this module only builds pools.
+
 Strings are sampled from these pools with numpy, never generated row by row: Faker's
 per-row calls manage a few thousand rows a second, numpy indexing millions. The pools
 depend only on Faker's pinned version and a fixed seed, so they are the same everywhere.
@@ -12,16 +15,10 @@ from functools import cache
 
 import numpy as np
 
-from crmkit.world.vocabulary import terms
+from crmkit.world.words import Geography, default_words
 
-# US census regions, used as the sales regions of the simulated companies.
-STATE_REGIONS = {
-    "Northeast": "CT ME MA NH RI VT NJ NY PA",
-    "Midwest": "IL IN MI OH WI IA KS MN MO NE ND SD",
-    "South": "DE FL GA MD NC SC VA WV AL KY MS TN AR LA OK TX",
-    "West": "AZ CO ID MT NV NM UT WY AK CA HI OR WA",
-}
-EMAIL_DOMAINS = np.array(["example.com", "example.net", "example.org", "mail.example.com"])
+# The default e-mail domains (reserved example domains); a world's own are in its pools.
+EMAIL_DOMAINS = np.array(default_words().geography.email_domains)
 POOL_SEED = 20261123
 CITIES = 600
 
@@ -38,6 +35,7 @@ class NamePools:
     city_states: np.ndarray
     city_regions: np.ndarray
     city_weights: np.ndarray
+    email_domains: np.ndarray
 
 
 def _weighted(names) -> tuple[np.ndarray, np.ndarray]:
@@ -50,31 +48,46 @@ def _weighted(names) -> tuple[np.ndarray, np.ndarray]:
     return values, weights / weights.sum()
 
 
-@cache
-def name_pools() -> NamePools:
-    """Build the pools (about a tenth of a second, once per process).
+def name_pools(geography: Geography | None = None) -> NamePools:
+    """Build the pools of a geography (the default one when none is given).
+
+    About a tenth of a second, once per process and geography.
 
     >>> pools = name_pools()
     >>> len(pools.cities) == len(pools.city_states) == len(pools.city_regions)
     True
     """
+    g = geography or default_words().geography
+    return _pools(g.locale, tuple((r, tuple(areas)) for r, areas in g.regions.items()), tuple(g.email_domains))
+
+
+@cache
+def _pools(locale: str, regions: tuple[tuple[str, tuple[str, ...]], ...], domains: tuple[str, ...]) -> NamePools:
+    from importlib import import_module
+
     from faker import Faker  # imported here: Faker is slow to import and only cosmetic
 
-    from faker.providers.person.en_US import Provider as People
-
-    first, first_w = _weighted({**People.first_names_female, **People.first_names_male})
-    last, last_w = _weighted(People.last_names)
-    fake = Faker("en_US")
+    people = import_module(f"faker.providers.person.{locale}").Provider
+    first, first_w = _weighted(_first_names(people))
+    last, last_w = _weighted(people.last_names)
+    fake = Faker(locale)
     fake.seed_instance(POOL_SEED)
     cities = np.array([fake.city() for _ in range(CITIES)])
     rng = np.random.default_rng(POOL_SEED)
-    state_of_region = {r: s.split() for r, s in STATE_REGIONS.items()}
-    all_states = np.array([s for r in terms("region") for s in state_of_region[r]])
+    all_states = np.array([s for _, areas in regions for s in areas])
     states = rng.choice(all_states, size=CITIES)
-    region_of_state = {s: r for r, ss in state_of_region.items() for s in ss}
-    regions = np.array([region_of_state[s] for s in states])
+    region_of_state = {s: r for r, areas in regions for s in areas}
+    city_regions = np.array([region_of_state[s] for s in states])
     city_w = rng.pareto(1.2, size=CITIES) + 1  # a few big cities, many small towns
-    return NamePools(first, first_w, last, last_w, cities, states, regions, city_w / city_w.sum())
+    return NamePools(first, first_w, last, last_w, cities, states, city_regions, city_w / city_w.sum(), np.array(domains))
+
+
+def _first_names(people) -> dict | list:
+    """A locale's first names, with their weights where Faker has them."""
+    female, male = people.first_names_female, people.first_names_male
+    if isinstance(female, dict) and isinstance(male, dict):
+        return {**female, **male}
+    return [*female, *male]
 
 
 def draw_index(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarray:

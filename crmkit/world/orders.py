@@ -10,13 +10,8 @@ import pandas as pd
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.words import mapping
 
-# Where a campaign's extra order is placed, by the campaign's channel (catalogue mail
-# orders come in by phone; a social ad leads to the web shop).
-ORDER_CHANNEL_OF_CAMPAIGN = {
-    "email": "web", "mail": "call_centre", "social": "web", "call_centre": "call_centre",
-    "mobile_app": "mobile_app", "home_sales_event": "home_sales_event",
-}
 
 
 @dataclass(frozen=True)
@@ -99,7 +94,7 @@ def _channels(rng, config, persona, campaign) -> np.ndarray:
     mix = np.array([[config.personas[p].channel_mix.get(c, 0.0) for c in channels] for p in personas.names])
     cdf = np.cumsum(mix / mix.sum(axis=1, keepdims=True), axis=1)
     drawn = (rng.random(len(persona))[:, None] > cdf[persona]).sum(axis=1).clip(0, len(channels) - 1)
-    by_campaign = np.array([code_of("order_channel", ORDER_CHANNEL_OF_CAMPAIGN[c.channel]) for c in config.campaigns.plan] + [0])
+    by_campaign = np.array([code_of("order_channel", mapping("order_channel_of_campaign")[c.channel]) for c in config.campaigns.plan] + [0])
     return np.where(campaign >= 0, by_campaign[campaign], drawn)
 
 

@@ -12,13 +12,8 @@ import numpy as np
 from crmkit.world.arrays import last_time_before, next_time_after
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.words import mapping
 
-CHANNEL_OF_SOURCE = {
-    "home_sales_event": "home_sales_event", "web_search": "web", "social_ad": "social", "referral": "web",
-    "retail_partner": "point_of_sale", "catalogue": "mail", "store_walk_in": "point_of_sale",
-}
-CONTACT_KIND = {"email": "email_sent", "mail": "mail_received", "mobile_app": "app_session",
-                "social": "social_engagement", "home_sales_event": "event_attendance"}
 COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company, not done by the customer
 HOUR = 1 / 24
 
@@ -78,7 +73,7 @@ class Touchpoints:
 
     def _signups(self):
         p, n = self.people, self.block.size
-        sources = np.array([_ch(CHANNEL_OF_SOURCE[s]) for s in terms("acquisition_source")])
+        sources = np.array([_ch(mapping("channel_of_source")[s]) for s in terms("acquisition_source")])
         self.add(np.arange(n), p["signup"], sources[p["acquisition_source"]], _kind("account_signup"))
         visits = self.rng.poisson(self.param("awareness_visits", np.arange(n)))
         who = np.repeat(np.arange(n), visits)
@@ -134,7 +129,7 @@ class Touchpoints:
         status = m["status"]
         responded = status == code_of("member_status", "responded")
         to_response = np.nan_to_num(m["responded_at"] - start)
-        for name, kind in CONTACT_KIND.items():
+        for name, kind in mapping("contact_kind").items():
             company = kind in COMPANY_KINDS
             rows = treated & (channel == name) & (company | responded)
             # Sent at the start of the campaign; customer-side contacts just before responding.

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmkit.world.ops.feedback_phrases import GENERAL_TOPICS, build_comments
+from crmkit.world.ops.feedback_phrases import build_comments
 from crmkit.world.ops.service_cases import desk_level
 from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.words import words_of
 
 ISSUE_TOPIC = np.array([0] + [code_of("feedback_topic", "delivery" if i == "late_delivery" else i) for i in terms("service_issue")[1:]])
 NEUTRAL_BAND = 0.3  # |true sentiment| below this reads as neutral
@@ -25,7 +26,7 @@ def _topic(name):
 
 
 def _general_topics(rng, n, config) -> np.ndarray:
-    names = [t for t in GENERAL_TOPICS if t != "loyalty" or config.loyalty.enabled]
+    names = [t for t in words_of(config).general_topics if t != "loyalty" or config.loyalty.enabled]
     codes = np.array([_topic(t) for t in names])
     return codes[rng.integers(0, len(codes), n)]
 
@@ -112,7 +113,8 @@ def score(context, history, r, rng) -> dict[str, np.ndarray]:
     rate = np.array([c.rate.get(x, 0.0) for x in terms("feedback_sentiment")])[r["label"]]
     commented = rng.random(n) < rate
     r["comment"] = np.where(commented, None, None).astype(object)
-    r["comment"][commented] = build_comments(rng, r["topic"][commented], r["label"][commented], c.lowercase, c.typo)
+    r["comment"][commented] = build_comments(rng, r["topic"][commented], r["label"][commented], c.lowercase, c.typo,
+                                                 words_of(context.config))
     tagged = np.where(rng.random(n) < c.mistagged, rng.integers(0, len(terms("feedback_topic")), n), r["topic"])
     r["tag"] = np.where(commented, tagged, -1)
     return r

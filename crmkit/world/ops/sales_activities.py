@@ -11,22 +11,9 @@ import pyarrow as pa
 
 from crmkit.world.arrays import last_time_before, take_text
 from crmkit.world.vocabulary import code_of, labels_of, terms
+from crmkit.world.words import words_of
 
 LATE_DAYS = 1.0  # invented: a done activity was due up to a day before it was logged
-SUBJECTS = {  # subject pools, sampled with numpy (not built row by row)
-    "lead": {
-        "call": ["Introductory call", "Call back about the enquiry", "Qualification call", "Check timing and budget"],
-        "email": ["Welcome and catalogue", "Follow-up email", "Answer to the enquiry", "Invitation to an event"],
-        "meeting": ["Discovery meeting", "Product demonstration"],
-        "task": ["Update lead record", "Check contact details", "Plan next contact"],
-    },
-    "deal": {
-        "call": ["Call about the order", "Check the decision date", "Negotiation call", "Confirm the date"],
-        "email": ["Send proposal", "Send revised quote", "Confirm order details", "Share product list"],
-        "meeting": ["Needs meeting", "Proposal presentation", "Planning meeting"],
-        "task": ["Prepare quote", "Update deal stage", "Reserve stock", "Book the date"],
-    },
-}
 
 
 def _pick(rng, mix: dict[str, float], n: int) -> np.ndarray:
@@ -35,14 +22,16 @@ def _pick(rng, mix: dict[str, float], n: int) -> np.ndarray:
     return rng.choice(len(weights), size=n, p=weights / weights.sum())
 
 
-POOL = pa.array([s for obj in SUBJECTS.values() for k in terms("activity_kind") for s in obj[k]])
+def subject_pool(subjects: dict[str, dict[str, list[str]]]) -> pa.Array:
+    """Every subject of the world's ``words.sales_subjects``, by object then activity kind."""
+    return pa.array([s for obj in subjects.values() for k in terms("activity_kind") for s in obj[k]])
 
 
-def _subjects(rng, obj: str, kind: np.ndarray) -> np.ndarray:
-    """Positions in ``POOL`` of a subject for each activity of ``kind`` on a lead or deal."""
-    sizes = np.array([len(SUBJECTS[o][k]) for o in SUBJECTS for k in terms("activity_kind")])
-    first = np.r_[0, np.cumsum(sizes)[:-1]].reshape(len(SUBJECTS), -1)[list(SUBJECTS).index(obj)]
-    size = sizes.reshape(len(SUBJECTS), -1)[list(SUBJECTS).index(obj)]
+def _subjects(rng, subjects: dict, obj: str, kind: np.ndarray) -> np.ndarray:
+    """Positions in :func:`subject_pool` of a subject for each activity of ``kind`` on a lead or deal."""
+    sizes = np.array([len(subjects[o][k]) for o in subjects for k in terms("activity_kind")])
+    first = np.r_[0, np.cumsum(sizes)[:-1]].reshape(len(subjects), -1)[list(subjects).index(obj)]
+    size = sizes.reshape(len(subjects), -1)[list(subjects).index(obj)]
     return first[kind] + (rng.random(len(kind)) * size[kind]).astype(np.int64)
 
 
@@ -56,7 +45,7 @@ def _direction(rng, cfg, a: dict, alive) -> np.ndarray:
     return np.where(a["kind"] == code_of("activity_kind", "task"), code_of("activity_direction", "internal"), out)
 
 
-def _part(rng, cfg, obj, mix, rows, planned: bool) -> dict[str, np.ndarray]:
+def _part(rng, cfg, obj, mix, rows, planned: bool, subjects: dict) -> dict[str, np.ndarray]:
     n = len(rows["time"])
     kind = _pick(rng, mix, n)
     customer = rows["customer"]
@@ -70,7 +59,7 @@ def _part(rng, cfg, obj, mix, rows, planned: bool) -> dict[str, np.ndarray]:
         done = np.where(cancelled, np.nan, rows["time"])
     return {"staff": rows["staff"], "customer": customer, "lead": rows.get("lead", np.full(n, -1)),
             "deal": rows.get("deal", np.full(n, -1)), "kind": kind, "status": status,
-            "due": due, "done": done, "subject": _subjects(rng, obj, kind), "_customer": rows["_customer"]}
+            "due": due, "done": done, "subject": _subjects(rng, subjects, obj, kind), "_customer": rows["_customer"]}
 
 
 def _follow_ups(rng, cfg, items: dict, end: float) -> dict[str, np.ndarray]:
@@ -95,11 +84,12 @@ def build_activities(context, leads, deals) -> pd.DataFrame:
 
     worked = leads.changes["code"] != code_of("lead_status", "new")  # creation is not an activity
     lead_rows = {k: v[worked] for k, v in leads.changes.items()}
+    subjects = words_of(context.config).sales_subjects
     parts = [
-        _part(rng, cfg, "lead", cfg.lead_kinds, lead_rows, planned=False),
-        _part(rng, cfg, "deal", cfg.deal_kinds, deals.changes, planned=False),
-        _part(rng, cfg, "lead", cfg.lead_kinds, _follow_ups(rng, cfg, leads.open, end), planned=True),
-        _part(rng, cfg, "deal", cfg.deal_kinds, _follow_ups(rng, cfg, deals.open, end), planned=True),
+        _part(rng, cfg, "lead", cfg.lead_kinds, lead_rows, False, subjects),
+        _part(rng, cfg, "deal", cfg.deal_kinds, deals.changes, False, subjects),
+        _part(rng, cfg, "lead", cfg.lead_kinds, _follow_ups(rng, cfg, leads.open, end), True, subjects),
+        _part(rng, cfg, "deal", cfg.deal_kinds, _follow_ups(rng, cfg, deals.open, end), True, subjects),
     ]
     a = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     order = np.lexsort((a["_customer"], a["due"]))
@@ -112,5 +102,5 @@ def build_activities(context, leads, deals) -> pd.DataFrame:
         "opportunity_id": a["deal"], "case_id": np.full(n, -1, dtype=np.int64),
         "kind": cat("activity_kind", a["kind"]), "direction": cat("activity_direction", a["direction"]),
         "status": cat("activity_status", a["status"]), "due_at": ts(a["due"]), "done_at": ts(a["done"]),
-        "subject": take_text(POOL, a["subject"]), "_customer": a["_customer"],
+        "subject": take_text(subject_pool(subjects), a["subject"]), "_customer": a["_customer"],
     })

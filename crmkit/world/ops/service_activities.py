@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.vocabulary import category_dtype, terms
+from crmkit.world.words import mapping
 
-KIND_OF_ORIGIN = {"phone": "call", "email": "email", "web": "email", "chat": "email", "event": "meeting"}
 HOUR = 1 / 24
 
 
@@ -34,7 +34,7 @@ def activity_rows(cases, end: float, rng) -> dict[str, np.ndarray]:
     arrays case, kind, direction, status, due, done (days; NaN when not done), subject.
     """
     opened, closed = cases["time"], cases["closed"]
-    kinds = np.array([KIND_OF_ORIGIN[o] for o in terms("case_origin")], dtype=object)
+    kinds = np.array([mapping("activity_of_case_origin")[o] for o in terms("case_origin")], dtype=object)
     everyone = np.arange(len(opened))
     reason = cases["reason"]
     opening = np.where(cases["complaint"], _subjects("Complaint", reason), _subjects("Request", reason))

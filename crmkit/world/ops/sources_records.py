@@ -6,16 +6,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from crmkit.world.names import EMAIL_DOMAINS, draw_index, name_pools
+from crmkit.world.names import draw_index, name_pools
 from crmkit.world.ops.sources_damage import damage
 from crmkit.world.vocabulary import category_dtype, code_of, terms
+from crmkit.world.words import default_source_systems
 
-# The source system that captures a customer who uses each interaction channel.
-SYSTEM_OF_CHANNEL = {"web": "web_shop", "mobile_app": "web_shop", "point_of_sale": "pos_loyalty",
-                     "call_centre": "call_centre", "product_registration": "product_registration",
-                     "home_sales_event": "event_signup"}
 COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company: not a use of the channel
-KEY_PREFIX = {"web_shop": "WS-", "pos_loyalty": "LC", "call_centre": "CC-", "product_registration": "REG-", "event_signup": "EV-"}
 FIELDS = ("first_name", "last_name", "email", "phone", "city", "birth_year")
 
 
@@ -27,7 +23,9 @@ def channel_uses(context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(customer, system code, time in seconds) of every use of a system, sorted by customer,
     system and time (a use is a customer's own interaction at the system's channel)."""
     inter = context.frames["interactions"]
-    channel_system = np.array([code_of("source_system", SYSTEM_OF_CHANNEL[c]) if c in SYSTEM_OF_CHANNEL else -1
+    # The source system that captures a customer who uses each interaction channel.
+    system_of_channel = {c: name for name, spec in default_source_systems().items() for c in spec["channels"]}
+    channel_system = np.array([code_of("source_system", system_of_channel[c]) if c in system_of_channel else -1
                                for c in terms("channel")])
     system = channel_system[inter["channel"].cat.codes.to_numpy()]
     used = (system >= 0) & (inter["customer_id"].to_numpy() >= 0) & ~inter["kind"].isin(COMPANY_KINDS).to_numpy()
@@ -117,7 +115,7 @@ def _strangers(context, rng, n) -> dict[str, np.ndarray]:
     last = pools.last_names[draw_index(rng, pools.last_weights, n)]
     number = rng.integers(1000, 99999, n).astype(str)
     email = np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last))
-    email = np.char.add(np.char.add(np.char.add(email, number), "@"), EMAIL_DOMAINS[rng.integers(0, len(EMAIL_DOMAINS), n)])
+    email = np.char.add(np.char.add(np.char.add(email, number), "@"), pools.email_domains[rng.integers(0, len(pools.email_domains), n)])
     area = rng.integers(201, 990, n).astype(str)
     phone = np.char.add(np.char.add(np.char.add("(", area), ") 555-"), np.char.zfill(rng.integers(100, 200, n).astype(str), 4))
     year = context.timeline.start.year - rng.integers(20, 80, n)
@@ -132,7 +130,8 @@ def _keys(context, system) -> np.ndarray:
     starts = np.searchsorted(system[order], system[order], "left")
     seq = np.empty(len(system), dtype=np.int64)
     seq[order] = np.arange(len(system)) - starts + 1 + context.block.index * 1_000_000
-    prefix = np.array([KEY_PREFIX[s] for s in terms("source_system")])[system]
+    prefixes = default_source_systems()
+    prefix = np.array([prefixes[s]["key_prefix"] for s in terms("source_system")])[system]
     return np.char.add(prefix, np.char.zfill(seq.astype(str), 8))
 
 

@@ -1,0 +1,138 @@
+"""The words a world's customers read and write, and where they live: data, not code.
+
+The package ships neutral defaults (``crmkit/world/data/words.yaml``); a case's
+``world.yaml`` replaces any part of them in its ``words:`` section. The engine reads
+words only through :func:`words_of`, so it holds no company's nouns of its own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import Field, field_validator, model_validator
+
+from crmkit.world.sections import Remark, Section
+from crmkit.world.vocabulary import terms
+
+SENTIMENTS = ("negative", "neutral", "positive")
+# A phrase is a clause of a comment, a subject a line of a to-do list: 200 characters is a paragraph.
+Phrase = Annotated[str, Field(min_length=1, max_length=200)]
+Filler = Annotated[str, Field(max_length=80)]  # '' means no opener or closer
+Phrases = Annotated[list[Phrase], Field(min_length=1, max_length=500)]
+
+
+class Tones(Section):
+    """One list of phrases (or fillers) per sentiment."""
+
+    negative: Phrases
+    neutral: Phrases
+    positive: Phrases
+
+    def by_sentiment(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(getattr(self, s)) for s in SENTIMENTS)
+
+
+class Fillers(Section):
+    negative: Annotated[list[Filler], Field(min_length=1, max_length=100)]
+    neutral: Annotated[list[Filler], Field(min_length=1, max_length=100)]
+    positive: Annotated[list[Filler], Field(min_length=1, max_length=100)]
+
+    def by_sentiment(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(getattr(self, s)) for s in SENTIMENTS)
+
+
+class Geography(Section):
+    locale: str = Field(description="Faker locale of names and towns, e.g. en_US or en_GB.")
+    regions: dict[str, Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]] = Field(
+        min_length=1, max_length=200, description="Sales regions and the states or counties in each.")
+    email_domains: Annotated[list[Annotated[str, Field(min_length=3)]], Field(min_length=1)]
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, v):
+        from faker.config import AVAILABLE_LOCALES  # imported here: Faker is slow to import
+
+        if v not in AVAILABLE_LOCALES:
+            raise ValueError(f"locale {v!r} is not a Faker locale; allowed: e.g. en_US, en_GB, de_DE, fr_FR")
+        return v
+
+
+class Words(Section):
+    """Everything customers read or write in a world: comments, subjects, places."""
+
+    remark: Remark | None = None
+    comments: dict[str, Tones] = Field(description="Survey comment phrases by topic (vocabulary feedback_topic) and sentiment.")
+    openers: Fillers
+    closers: Fillers
+    general_topics: Annotated[list[str], Field(min_length=1)] = Field(description="Topics of a survey about nothing in particular.")
+    sales_subjects: dict[Literal["lead", "deal"], dict[str, Phrases]]
+    geography: Geography
+
+    @model_validator(mode="before")
+    @classmethod
+    def _over_defaults(cls, raw: Any) -> Any:
+        """A case names only what it changes: its topics replace the default topics one by one."""
+        if not isinstance(raw, dict):
+            return raw
+        merged = {**_raw_defaults(), **raw}
+        if isinstance(raw.get("comments"), dict):
+            merged["comments"] = {**_raw_defaults()["comments"], **raw["comments"]}
+        return merged
+
+    @model_validator(mode="after")
+    def _vocabulary(self):
+        for name, keys, vocab in (("comments", self.comments, "feedback_topic"), ("general_topics", self.general_topics, "feedback_topic")):
+            bad = [k for k in keys if k not in terms(vocab)]
+            if bad:
+                raise ValueError(f"{name} has topic {bad[0]!r}; allowed: {', '.join(terms(vocab))}")
+        missing = [t for t in terms("feedback_topic") if t not in self.comments]
+        if missing:
+            raise ValueError(f"comments lacks topic {missing[0]!r}")
+        for obj, kinds in self.sales_subjects.items():
+            wrong = sorted(set(terms("activity_kind")) ^ set(kinds))
+            if wrong:
+                raise ValueError(f"sales_subjects.{obj} must name each activity kind once ({', '.join(terms('activity_kind'))}), "
+                                 f"not {wrong[0]!r}")
+        return self
+
+
+@cache
+def _data() -> dict:
+    return yaml.safe_load(files("crmkit.world.data").joinpath("words.yaml").read_text(encoding="utf-8"))
+
+
+def _raw_defaults() -> dict:
+    keys = ("comments", "openers", "closers", "general_topics", "sales_subjects", "geography")
+    return {k: _data()[k] for k in keys}
+
+
+@cache
+def default_words() -> Words:
+    """The package's neutral words (what a case gets when it says nothing).
+
+    >>> default_words().geography.locale
+    'en_US'
+    """
+    return Words.model_validate(_raw_defaults())
+
+
+def words_of(config) -> Words:
+    """The words of a world: its case's, or the package's defaults."""
+    return getattr(config, "words", None) or default_words()
+
+
+def mapping(name: str) -> dict[str, str]:
+    """One of the generic channel mappings of the CRM world (codes, not words).
+
+    >>> mapping("contact_kind")["email"]
+    'email_sent'
+    """
+    return dict(_data()["mappings"][name])
+
+
+def default_source_systems() -> dict[str, dict]:
+    """Each known source system's channels and record-key prefix."""
+    return {name: dict(spec) for name, spec in _data()["source_systems"].items()}
