@@ -1,7 +1,8 @@
 """Where a saved world lives on disk, and which paths the kit may replace.
 
-A world is a folder (CSV or Parquet) holding a ``manifest.json``, or a SQLite ``.db`` file
-holding a ``_crmkit`` table; its truth sits in ``truth/`` or in a ``.truth.db`` beside it.
+A world is a folder (CSV or Parquet) holding a ``manifest.json``, or a SQLite ``.db`` or
+DuckDB ``.duckdb`` file holding a ``_crmkit`` table; its truth sits in ``truth/`` or in a
+``.truth.db`` / ``.truth.duckdb`` beside it.
 The kit replaces only what it wrote itself (a folder or file with that marker, or an empty
 folder); anything else is refused unless the caller passes ``overwrite=True``.
 """
@@ -17,14 +18,17 @@ from pathlib import Path
 
 from crmkit.errors import DataError, describe_allowed
 
-FORMATS = ("csv", "parquet", "sqlite")
+FORMATS = ("csv", "parquet", "sqlite", "duckdb")
+# The formats that are one database file (plus a truth database beside it), and their suffix.
+DATABASES = {"sqlite": ".db", "duckdb": ".duckdb"}
 MANIFEST = "manifest.json"
 CONFIG_FILE = "world.yaml"
 TRUTH_FOLDER = "truth"
 PART_NAME = re.compile(r"part-\d{5}\.parquet")
 # Temporary names beside the target: ".<name>.tmp-<pid>" while writing, ".<name>.old-<pid>"
 # for the world being replaced. The pid tells a live writer's files from a dead one's.
-_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)")
+# DuckDB may leave its write-ahead log beside a killed save's file, as "<that name>.wal".
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)(?:\.wal)?")
 
 
 def check_format(format: str) -> str:
@@ -48,13 +52,27 @@ def sqlite_paths(target: Path) -> tuple[Path, Path]:
     return db, db.with_suffix(".truth.db")
 
 
+def database_paths(target: Path, format: str) -> tuple[Path, Path]:
+    """The database of a SQLite or DuckDB world and its truth database.
+
+    >>> [p.name for p in database_paths(Path("w"), "duckdb")]
+    ['w.duckdb', 'w.truth.duckdb']
+    """
+    suffix = DATABASES[format]
+    db = target if target.suffix == suffix else target.with_suffix(suffix)
+    return db, db.with_suffix(".truth" + suffix)
+
+
 def temporary_name(target: Path, kind: str = "tmp") -> Path:
     """The name a save writes to before renaming it into place (``kind`` is tmp or old)."""
     return target.with_name(f".{target.name}.{kind}-{os.getpid()}")
 
 
 def detect_format(path: Path) -> str:
-    """The format of the world saved at ``path`` (``x`` also finds ``x.db``)."""
+    """The format of the world saved at ``path`` (``x`` also finds ``x.db`` or ``x.duckdb``)."""
+    if path.suffix == ".duckdb" or (path.is_file() and is_duckdb_file(path)) or (
+            not path.exists() and database_paths(path, "duckdb")[0].is_file()):
+        return "duckdb"
     if path.is_file() or path.suffix == ".db" or (not path.exists() and sqlite_paths(path)[0].is_file()):
         return "sqlite"
     if (path / "customers.csv").is_file():
@@ -62,7 +80,7 @@ def detect_format(path: Path) -> str:
     if (path / "customers").is_dir():
         return "parquet"
     raise DataError(f"{path}: no saved world here (expected customers.csv, a customers/ folder of Parquet parts, "
-                    "or a .db file)")
+                    "a .db or a .duckdb file)")
 
 
 def is_world_folder(path: Path) -> bool:
@@ -94,11 +112,13 @@ def check_replaceable(target: Path, format: str, overwrite: bool = False) -> Non
     DataError
         Naming the path, what is there and how to replace it on purpose.
     """
-    if format == "sqlite":
-        for file in sqlite_paths(target):
+    if format in DATABASES:
+        written_by_kit = is_world_database if format == "sqlite" else is_world_duckdb
+        for file in database_paths(target, format):
             if file.is_dir():
-                raise DataError(f"path = {str(file)!r} is a folder; a SQLite world is a .db file: choose a file name")
-            if file.exists() and not overwrite and not is_world_database(file):
+                raise DataError(f"path = {str(file)!r} is a folder; a {format} world is a {DATABASES[format]} file: "
+                                "choose a file name")
+            if file.exists() and not overwrite and not written_by_kit(file):
                 raise _refusal(file, "a file that is not a crmkit world database")
         return
     if target.exists() and not target.is_dir():
@@ -118,7 +138,7 @@ def sweep_leftovers(target: Path) -> list[Path]:
     Only names of the kit's own pattern (``.<name>.tmp-<pid>``, ``.<name>.old-<pid>``)
     whose process is gone are removed; a save still running elsewhere keeps its files.
     """
-    names = {p.name for p in (target, *sqlite_paths(target))}
+    names = {p.name for p in (target, *sqlite_paths(target), *database_paths(target, "duckdb"))}
     removed = []
     if not target.parent.is_dir():
         return removed
@@ -144,6 +164,33 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # someone else's process: alive
         return True
     return True
+
+
+def is_world_duckdb(path: Path) -> bool:
+    """True when ``path`` is a DuckDB file the kit wrote (it has a ``_crmkit`` manifest row)."""
+    if not is_duckdb_file(path):
+        return False
+    import duckdb  # loaded only when a DuckDB world is in play
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return con.execute("SELECT 1 FROM _crmkit WHERE key = 'manifest'").fetchone() is not None
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """True when ``path`` starts like a DuckDB file (the magic bytes ``DUCK`` at offset 8)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
 
 
 def make_private(path: Path) -> None:

@@ -18,11 +18,12 @@ import yaml
 
 from crmkit.errors import CrmkitError, DataError
 from crmkit.world import integrity as check
+from crmkit.world import duckdb_store as duck
 from crmkit.world import sqlite as sql
 from crmkit.world.cases import load_config
 from crmkit.world.dictionary import Table, conform, observed_tables, truth_tables
-from crmkit.world.layout import (CONFIG_FILE, MANIFEST, PART_NAME, TRUTH_FOLDER, check_format, detect_format,
-                                 sqlite_paths)
+from crmkit.world.layout import (CONFIG_FILE, DATABASES, MANIFEST, PART_NAME, TRUTH_FOLDER, check_format,
+                                 database_paths, detect_format)
 
 # What pandas, pyarrow, SQLite and YAML raise on a damaged file; each becomes a DataError.
 _READ_ERRORS = (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError, sqlite3.Error, yaml.YAMLError)
@@ -32,8 +33,8 @@ def read_world(path, format: str | None = None, verify: bool = True) -> tuple:
     """Read a saved world's ``(config, tables, truth)`` (see :func:`crmkit.load_world`)."""
     path = Path(path)
     format = check_format(format) if format else detect_format(path)
-    if format == "sqlite":
-        return _load_sqlite(path, verify)
+    if format in DATABASES:
+        return _load_database(path, format, verify)
     return _load_folder(path, format, verify)
 
 
@@ -113,14 +114,15 @@ def check_world(config, tables: dict, truth: dict, where: str) -> None:
     check.check_customer_count(config.customers, len(tables["customers"]), where)
 
 
-def _load_sqlite(path: Path, verify: bool):
-    db, truth_db = sqlite_paths(path)
+def _load_database(path: Path, format: str, verify: bool):
+    db, truth_db = database_paths(path, format)
     if not db.is_file():
         raise DataError(f"{db}: no such database file")
-    config, manifest, tables = _read_database(db, observed_tables())
+    read = _read_database if format == "sqlite" else _read_duckdb
+    config, manifest, tables = read(db, observed_tables())
     truth = {}
     if truth_db.is_file():
-        _, truth_manifest, truth = _read_database(truth_db, truth_tables())
+        _, truth_manifest, truth = read(truth_db, truth_tables())
         if verify and truth_manifest.get("world_id") != manifest.get("world_id"):
             raise DataError(f"{truth_db}: this truth belongs to another world than {db.name} (their world ids "
                             "differ: one was replaced without the other); save the world again")
@@ -154,6 +156,36 @@ def _read_database(db: Path, specs: dict[str, Table]):
     except CrmkitError:
         raise
     except _READ_ERRORS as exc:
+        raise DataError(f"{db}: not a crmkit world database ({_short(exc)})") from None
+    finally:
+        con.close()
+    return config, manifest, tables
+
+
+def _read_duckdb(db: Path, specs: dict[str, Table]):
+    import duckdb  # loaded only when a DuckDB world is read
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        raise DataError(f"{db}: cannot open the database ({_short(exc)})") from None
+    try:
+        meta = duck.read_meta(con)
+        config = load_config(yaml.safe_load(meta["config"]))
+        manifest = json.loads(meta["manifest"])
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("rows"), dict):
+            raise DataError(f"{db}: the _crmkit manifest row is damaged (it lacks the 'rows' of each table)")
+        tables = {}
+        for name, spec in specs.items():
+            try:
+                tables[name] = conform(duck.read_table(con, spec), spec, f"{db}:{name}")
+            except (*_READ_ERRORS, duckdb.Error) as exc:
+                if isinstance(exc, CrmkitError):
+                    raise
+                raise DataError(f"{db}:{name}: table {name!r} cannot be read ({_short(exc)})") from None
+    except CrmkitError:
+        raise
+    except (*_READ_ERRORS, duckdb.Error) as exc:
         raise DataError(f"{db}: not a crmkit world database ({_short(exc)})") from None
     finally:
         con.close()

@@ -1,4 +1,4 @@
-"""Saving and loading worlds as CSV, Parquet or SQLite; never half-written.
+"""Saving and loading worlds as CSV, Parquet, SQLite or DuckDB; never half-written.
 
 Every save writes to a temporary name beside the target and renames it into place at the
 end, so an interrupted save leaves the old world (or nothing), never a broken one. Every
@@ -17,12 +17,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from crmkit.world import duckdb_store as duck
 from crmkit.world import sqlite as sql
 from crmkit.world.config import WorldConfig
 from crmkit.world.dictionary import Table, observed_tables, truth_tables
 from crmkit.world.integrity import files_digest
-from crmkit.world.layout import (CONFIG_FILE, FORMATS, MANIFEST, TRUTH_FOLDER, check_format, check_replaceable,
-                                 is_world_database, make_private, sqlite_paths, sweep_leftovers, temporary_name)
+from crmkit.world.layout import (CONFIG_FILE, DATABASES, FORMATS, MANIFEST, TRUTH_FOLDER, check_format,
+                                 check_replaceable, database_paths, is_world_database, is_world_duckdb, make_private,
+                                 sweep_leftovers, temporary_name)
 from crmkit.world.sqlite import TIME_FORMATS
 
 __all__ = ["FORMATS", "MANIFEST", "CONFIG_FILE", "WorldWriter", "save_world", "write_parquet_parts",
@@ -61,8 +63,8 @@ class WorldWriter:
         self.truth_rows: dict[str, int] = {}
         self.parts = 0
         target = Path(target)
-        if self.format == "sqlite":
-            self.final, self.final_truth = sqlite_paths(target)
+        if self.format in DATABASES:
+            self.final, self.final_truth = database_paths(target, self.format)
         else:
             self.final = target
         check_replaceable(self.final, self.format, overwrite)
@@ -73,6 +75,10 @@ class WorldWriter:
             self.tmp_truth = temporary_name(self.final_truth)
             self.db = sql.create_database(self.tmp, observed_tables(), with_foreign_keys=True)
             self.truth_db = sql.create_database(self.tmp_truth, truth_tables(), with_foreign_keys=False) if include_truth else None
+        elif self.format == "duckdb":
+            self.tmp_truth = temporary_name(self.final_truth)
+            self.db = duck.create_database(self.tmp, observed_tables())
+            self.truth_db = duck.create_database(self.tmp_truth, truth_tables()) if include_truth else None
         else:
             self.tmp.mkdir()
 
@@ -95,8 +101,8 @@ class WorldWriter:
                 continue
             df, spec = frames[name], specs[name]
             counts[name] = counts.get(name, 0) + len(df)
-            if self.format == "sqlite":
-                sql.insert(self.truth_db if truth else self.db, spec, df)
+            if self.format in DATABASES:
+                (sql if self.format == "sqlite" else duck).insert(self.truth_db if truth else self.db, spec, df)
                 continue
             folder = self.tmp / TRUTH_FOLDER if truth else self.tmp
             folder.mkdir(exist_ok=True)
@@ -124,7 +130,7 @@ class WorldWriter:
             "rows": rows,
             "truth_rows": {name: self.truth_rows[name] for name in truth_tables() if name in self.truth_rows},
         }
-        if self.format != "sqlite":
+        if self.format not in DATABASES:
             manifest["checksums"] = _checksums(self.tmp, self.format, rows)
             manifest["truth_checksums"] = _checksums(self.tmp / TRUTH_FOLDER, self.format, manifest["truth_rows"])
         return manifest
@@ -132,8 +138,8 @@ class WorldWriter:
     def finish(self) -> Path:
         """Write the config and manifest, then move the finished world into place."""
         config_text = config_yaml(self.config, include_seed=self.include_truth)
-        if self.format == "sqlite":
-            return self._finish_sqlite(config_text)
+        if self.format in DATABASES:
+            return self._finish_database(config_text)
         (self.tmp / CONFIG_FILE).write_text(config_text, encoding="utf-8")
         (self.tmp / MANIFEST).write_text(json.dumps(self.manifest(), indent=2) + "\n", encoding="utf-8")
         if self.include_truth:  # the truth, and the seed that would rebuild it, for the owner's eyes only
@@ -141,32 +147,38 @@ class WorldWriter:
         _replace(self.tmp, self.final)
         return self.final
 
-    def _finish_sqlite(self, config_text: str) -> Path:
+    def _finish_database(self, config_text: str) -> Path:
         manifest = json.dumps(self.manifest())
-        for con, where in ((self.db, self.final), (self.truth_db, self.final_truth)):
-            if con is not None:
+        for con, where, specs in ((self.db, self.final, observed_tables()), (self.truth_db, self.final_truth, truth_tables())):
+            if con is None:
+                continue
+            if self.format == "sqlite":
                 sql.check_foreign_keys(con, str(where))
                 sql.write_meta(con, config_text, manifest)
-                con.close()
+            else:
+                duck.check_foreign_keys(con, specs, str(where))
+                duck.write_meta(con, config_text, manifest)
+            con.close()
         # The truth first: a kill between the two renames leaves a truth whose world_id no
         # longer matches the old world, which loading refuses, never a silent mismatch.
         if self.include_truth:
             make_private(self.tmp_truth)
             make_private(self.tmp)
             os.replace(self.tmp_truth, self.final_truth)
-        elif self.final_truth.exists() and is_world_database(self.final_truth):
+        elif self.final_truth.exists() and (is_world_database if self.format == "sqlite" else is_world_duckdb)(self.final_truth):
             self.final_truth.unlink()  # a stale truth of the world this one replaces
         os.replace(self.tmp, self.final)
         return self.final
 
     def abort(self) -> None:
         """Remove everything written so far; the target is left as it was."""
-        if self.format == "sqlite":
+        if self.format in DATABASES:
             for con in (self.db, self.truth_db):
                 if con is not None:
                     con.close()
-            self.tmp.unlink(missing_ok=True)
-            self.tmp_truth.unlink(missing_ok=True)
+            for file in (self.tmp, self.tmp_truth):
+                file.unlink(missing_ok=True)
+                file.with_name(file.name + ".wal").unlink(missing_ok=True)  # DuckDB's log, if any
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
 

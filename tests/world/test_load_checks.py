@@ -22,7 +22,7 @@ def world():
 def saved(tmp_path_factory, world):
     base = tmp_path_factory.mktemp("saved")
     return {fmt: world.save(base / f"w.{fmt}" if fmt != "sqlite" else base / "w.db", format=fmt)
-            for fmt in ("csv", "parquet", "sqlite")}
+            for fmt in ("csv", "parquet", "sqlite", "duckdb")}
 
 
 def _cut_half(path):
@@ -82,6 +82,21 @@ def _sql(statements):
     return damage
 
 
+def _duck(statements):
+    def damage(path):
+        import duckdb
+
+        con = duckdb.connect(str(path))
+        for statement in statements:
+            con.execute(statement)
+        con.close()
+    return damage
+
+
+def _damaged_truth_duckdb(path):
+    path.with_suffix(".truth.duckdb").write_bytes(b"\0" * 8 + b"DUCK" + b"\x07" * 5000)
+
+
 def _damaged_truth_db(path):
     path.with_suffix(".truth.db").write_bytes(b"SQLite format 3\0" + b"\x07" * 500)
 
@@ -113,16 +128,23 @@ BROKEN = [  # format, how it is broken, words the one-line message must hold
     ("sqlite", _sql(["DROP TABLE refunds"]), r"w.db:refunds: table 'refunds' cannot be read"),
     ("sqlite", _damaged_truth_db, r"w.truth.db: not a crmkit world database"),
     ("sqlite", _dangling_and_manifest_fixed, r"table 'orders' column 'customer_id' has \d+, which is not a customer_id"),
+    ("duckdb", _duck(["DELETE FROM orders WHERE order_id % 2 = 0"]), r"table 'orders' has [\d,]+ rows but the manifest"),
+    ("duckdb", _duck(["UPDATE _crmkit SET value = '{{{' WHERE key = 'manifest'"]), r"not a crmkit world database"),
+    ("duckdb", _duck(["DELETE FROM _crmkit WHERE key = 'config'"]), r"not a crmkit world database \(KeyError"),
+    ("duckdb", _duck(["DROP TABLE refunds"]), r"w.duckdb:refunds: table 'refunds' cannot be read"),
+    ("duckdb", _duck(["UPDATE orders SET channel = 'telegraph'"]), r"w.duckdb:orders.*'telegraph', not in vocabulary"),
+    ("duckdb", _damaged_truth_duckdb, r"w.truth.duckdb: cannot open the database"),
 ]
 
 
 @pytest.mark.parametrize("fmt, damage, message", BROKEN, ids=[f"{f}-{d.__name__}" for f, d, _ in BROKEN])
 def test_a_broken_world_is_refused_with_one_line(tmp_path, saved, fmt, damage, message):
     original = saved[fmt]
-    if fmt == "sqlite":
-        path = tmp_path / "w.db"
+    if fmt in ("sqlite", "duckdb"):
+        path = tmp_path / original.name
         shutil.copy(original, path)
-        shutil.copy(original.with_suffix(".truth.db"), path.with_suffix(".truth.db"))
+        truth = ".truth" + original.suffix
+        shutil.copy(original.with_suffix(truth), path.with_suffix(truth))
     else:
         path = shutil.copytree(original, tmp_path / "w")
     ck.load_world(path)  # whole before the damage

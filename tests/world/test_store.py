@@ -15,7 +15,7 @@ def small():
     return ck.simulate("pschse", customers=600, seed=8)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite", "duckdb"])
 def test_round_trip_keeps_values_and_types(tmp_path, small, fmt):
     back = ck.load_world(small.save(tmp_path / "w", format=fmt))
     assert back.config == small.config
@@ -25,7 +25,7 @@ def test_round_trip_keeps_values_and_types(tmp_path, small, fmt):
         pd.testing.assert_frame_equal(back.truth[name], small.truth[name], obj=f"truth.{name}")
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite", "duckdb"])
 def test_truth_can_be_withheld(tmp_path, small, fmt):
     back = ck.load_world(small.save(tmp_path / "w", format=fmt, include_truth=False))
     assert len(back.truth) == 0 and len(back.customers) == 600
@@ -108,11 +108,11 @@ def test_missing_table_and_not_a_world(tmp_path, small):
 
 
 def test_unknown_format_is_refused(tmp_path, small):
-    with pytest.raises(DataError, match="format = 'xlsx': one of 'csv', 'parquet', 'sqlite'"):
+    with pytest.raises(DataError, match="format = 'xlsx': one of 'csv', 'parquet', 'sqlite', 'duckdb'"):
         small.save(tmp_path / "w", format="xlsx")
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite", "duckdb"])
 def test_a_failed_save_leaves_the_old_world_whole(tmp_path, small, fmt, monkeypatch):
     target = small.save(tmp_path / "w", format=fmt)
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -137,3 +137,26 @@ def test_a_store_with_a_key_pointing_at_nothing_is_refused_and_not_left_behind(t
     with pytest.raises(DataError, match=message):
         broken.save(tmp_path / "store.db", format="sqlite")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_duckdb_store_with_a_key_pointing_at_nothing_is_refused_and_not_left_behind(tmp_path, small):
+    orders = small.orders.copy()
+    orders.loc[0, "customer_id"] = 99_999_999
+    broken = ck.World(small.config, {**small.tables, "orders": orders}, dict(small.truth))
+    with pytest.raises(DataError, match=r"w.duckdb: 1 rows of orders point at nothing \(customer_id 99999999 not in customers\)"):
+        broken.save(tmp_path / "w", format="duckdb")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_duckdb_world_is_a_warehouse_of_typed_tables(tmp_path, small):
+    import duckdb
+
+    path = small.save(tmp_path / "w", format="duckdb", include_truth=False)
+    assert path.name == "w.duckdb" and not (tmp_path / "w.truth.duckdb").exists()
+    con = duckdb.connect(str(path), read_only=True)
+    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_name = 'orders'").fetchall())
+    revenue = con.execute("SELECT round(sum(net_amount), 2) FROM orders").fetchone()[0]
+    con.close()
+    assert types["ordered_at"] == "TIMESTAMP" and types["net_amount"] == "DOUBLE"
+    assert revenue == pytest.approx(small.orders["net_amount"].sum())

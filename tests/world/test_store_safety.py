@@ -50,13 +50,31 @@ def test_the_command_line_refuses_in_one_line_and_keeps_the_files(tmp_path):
     assert (folder / "thesis.txt").is_file() and (folder / "chapters" / "one.md").is_file()
 
 
-def test_a_database_file_the_kit_did_not_write_is_refused(tmp_path, small):
-    notes = tmp_path / "notes.db"
+DATABASES = [("sqlite", ".db"), ("duckdb", ".duckdb")]
+
+
+@pytest.mark.parametrize("fmt, suffix", DATABASES)
+def test_a_database_file_the_kit_did_not_write_is_refused(tmp_path, small, fmt, suffix):
+    notes = tmp_path / f"notes{suffix}"
     notes.write_bytes(b"my notes, not a database")
-    with pytest.raises(DataError, match="notes.db' is a file that is not a crmkit world database"):
-        small.save(notes, format="sqlite")
+    with pytest.raises(DataError, match=f"notes{suffix}' is a file that is not a crmkit world database"):
+        small.save(notes, format=fmt)
     assert notes.read_bytes() == b"my notes, not a database"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"notes{suffix}"]
+
+
+def test_a_duckdb_file_someone_else_made_is_refused_and_kept(tmp_path, small):
+    import duckdb
+
+    theirs = tmp_path / "sales.duckdb"
+    con = duckdb.connect(str(theirs))
+    con.execute("CREATE TABLE forecast AS SELECT 42 AS units")
+    con.close()
+    with pytest.raises(DataError, match="sales.duckdb' is a file that is not a crmkit world database"):
+        small.save(theirs, format="duckdb")
+    con = duckdb.connect(str(theirs), read_only=True)
+    assert con.execute("SELECT units FROM forecast").fetchone() == (42,)
+    con.close()
 
 
 def test_overwrite_replaces_on_purpose_and_an_empty_folder_or_a_world_needs_no_permission(tmp_path, small):
@@ -76,28 +94,40 @@ def test_a_file_where_a_folder_is_wanted_is_refused(tmp_path, small):
     assert file.read_text() == "keep me"
 
 
-def test_a_hand_out_without_truth_replaces_the_stale_truth_database(tmp_path, small):
-    small.save(tmp_path / "w.db", format="sqlite")
-    assert (tmp_path / "w.truth.db").is_file()
-    ck.simulate("retailer", customers=200, seed=5).save(tmp_path / "w.db", format="sqlite", include_truth=False)
-    assert not (tmp_path / "w.truth.db").exists()
-    back = ck.load_world(tmp_path / "w.db")
+@pytest.mark.parametrize("fmt, suffix", DATABASES)
+def test_a_hand_out_without_truth_replaces_the_stale_truth_database(tmp_path, small, fmt, suffix):
+    small.save(tmp_path / f"w{suffix}", format=fmt)
+    assert (tmp_path / f"w.truth{suffix}").is_file()
+    ck.simulate("retailer", customers=200, seed=5).save(tmp_path / f"w{suffix}", format=fmt, include_truth=False)
+    assert not (tmp_path / f"w.truth{suffix}").exists()
+    back = ck.load_world(tmp_path / f"w{suffix}")
     assert len(back.customers) == 200 and len(back.truth) == 0
 
 
-def test_a_truth_from_another_world_is_refused(tmp_path, small):
+@pytest.mark.parametrize("fmt, suffix", DATABASES)
+def test_a_truth_from_another_world_is_refused(tmp_path, small, fmt, suffix):
     """What a kill between the two renames would leave: a new world beside an old truth."""
-    small.save(tmp_path / "old.db", format="sqlite")
-    ck.simulate("retailer", customers=400, seed=4).save(tmp_path / "new.db", format="sqlite")
-    os.replace(tmp_path / "old.truth.db", tmp_path / "new.truth.db")
-    with pytest.raises(DataError, match="new.truth.db: this truth belongs to another world"):
-        ck.load_world(tmp_path / "new.db")
+    small.save(tmp_path / f"old{suffix}", format=fmt)
+    ck.simulate("retailer", customers=400, seed=4).save(tmp_path / f"new{suffix}", format=fmt)
+    os.replace(tmp_path / f"old.truth{suffix}", tmp_path / f"new.truth{suffix}")
+    with pytest.raises(DataError, match=f"new.truth{suffix}: this truth belongs to another world"):
+        ck.load_world(tmp_path / f"new{suffix}")
 
 
-def test_a_world_saved_as_x_db_loads_as_x(tmp_path, small):
-    small.save(tmp_path / "x", format="sqlite")
-    assert (tmp_path / "x.db").is_file()
+@pytest.mark.parametrize("fmt, suffix", DATABASES)
+def test_a_world_saved_as_x_db_loads_as_x(tmp_path, small, fmt, suffix):
+    small.save(tmp_path / "x", format=fmt)
+    assert (tmp_path / f"x{suffix}").is_file()
     assert len(ck.load_world(tmp_path / "x").customers) == 300
+
+
+def test_a_killed_duckdb_save_leaves_its_log_and_file_which_the_next_save_sweeps(tmp_path, small):
+    dead = [tmp_path / f".w.duckdb.tmp-{2**22 + 12345}{end}" for end in ("", ".wal")]
+    for file in dead:
+        file.write_bytes(b"half a database")
+    small.save(tmp_path / "w.duckdb", format="duckdb")
+    assert not any(file.exists() for file in dead)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.truth.duckdb"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "sqlite"])
@@ -118,16 +148,20 @@ def test_truth_is_for_the_owner_only_and_a_hand_out_is_not(tmp_path, small):
     assert (folder / "truth" / "customers.csv").stat().st_mode & 0o777 == 0o600
     db = small.save(tmp_path / "w.db", format="sqlite")
     assert db.stat().st_mode & 0o077 == 0 and (tmp_path / "w.truth.db").stat().st_mode & 0o077 == 0
+    duck = small.save(tmp_path / "w.duckdb", format="duckdb")
+    assert duck.stat().st_mode & 0o077 == 0 and (tmp_path / "w.truth.duckdb").stat().st_mode & 0o077 == 0
     handout = small.save(tmp_path / "handout", format="csv", include_truth=False)
     assert handout.stat().st_mode & 0o055 == 0o055  # readable by the class
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite", "duckdb"])
 def test_a_hand_out_carries_no_seed(tmp_path, fmt):
+    import duckdb
+
     world = ck.simulate("retailer", customers=120, seed=424242)
     path = world.save(tmp_path / "handout", format=fmt, include_truth=False)
-    if fmt == "sqlite":
-        con = sqlite3.connect(path)
+    if fmt in ("sqlite", "duckdb"):
+        con = sqlite3.connect(path) if fmt == "sqlite" else duckdb.connect(str(path), read_only=True)
         meta = dict(con.execute("SELECT key, value FROM _crmkit").fetchall())
         con.close()
         config, manifest = yaml.safe_load(meta["config"]), json.loads(meta["manifest"])

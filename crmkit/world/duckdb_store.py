@@ -1,0 +1,93 @@
+"""A world as a DuckDB database: the warehouse form of the observed tables.
+
+Tables are created from the data dictionary with DuckDB's own types (timestamps, dates,
+booleans) and filled from Arrow, a whole block per statement, never row by row. Unlike the
+SQLite store, the schema declares no keys or checks: a warehouse is loaded in bulk and
+checked once (the foreign keys here when it is written; keys, counts and types again
+when it is loaded), which keeps loading as fast as writing Parquet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from crmkit.errors import DataError
+from crmkit.world.dictionary import Table
+
+DUCK_TYPES = {"id": "BIGINT", "int": "BIGINT", "nullable_int": "BIGINT", "float": "DOUBLE", "money": "DOUBLE",
+              "text": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE", "bool": "BOOLEAN", "category": "VARCHAR"}
+META_TABLE = "_crmkit"
+
+
+def create_table_sql(table: Table) -> str:
+    """The ``CREATE TABLE`` statement of one dictionary table, in DuckDB's types.
+
+    >>> from crmkit.world.dictionary import table_spec
+    >>> print(create_table_sql(table_spec("products")).splitlines()[1])
+      product_id BIGINT NOT NULL,
+    """
+    body = ",\n  ".join(f"{c.name} {DUCK_TYPES[c.type]}{'' if c.nullable else ' NOT NULL'}" for c in table.columns)
+    return f"CREATE TABLE {table.name} (\n  {body}\n)"
+
+
+def create_database(path: Path, specs: dict[str, Table]):
+    """A new DuckDB file with the tables of ``specs``; returns the open connection."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    for spec in specs.values():
+        con.execute(create_table_sql(spec))
+    return con
+
+
+def insert(con, spec: Table, df: pd.DataFrame) -> None:
+    """Append ``df`` to table ``spec.name`` through Arrow (one statement for the block)."""
+    import pyarrow as pa
+
+    # Column by column, as for Parquet: no pandas metadata, labels stay dictionary-encoded
+    # until DuckDB casts them to text.
+    arrow = pa.table({c.name: pa.array(df[c.name], from_pandas=True) for c in spec.columns})
+    con.register("_crmkit_block", arrow)
+    try:
+        con.execute(f"INSERT INTO {spec.name} SELECT * FROM _crmkit_block")
+    finally:
+        con.unregister("_crmkit_block")
+
+
+def check_foreign_keys(con, specs: dict[str, Table], where: str) -> None:
+    """Refuse a database in which some row points at nothing (one anti-join per key).
+
+    Raises
+    ------
+    DataError
+        Naming the table, the column, how many rows and one key that has no parent.
+    """
+    for spec in specs.values():
+        for column in spec.columns:
+            if not column.references or column.references.split(".")[0] not in specs:
+                continue
+            parent, key = column.references.split(".")
+            query = (f"SELECT count(*), min(c.{column.name}) FROM {spec.name} c ANTI JOIN {parent} p "
+                     f"ON c.{column.name} = p.{key} WHERE c.{column.name} IS NOT NULL")
+            broken, example = con.execute(query).fetchone()
+            if broken:
+                raise DataError(f"{where}: {broken:,} rows of {spec.name} point at nothing ({column.name} "
+                                f"{example} not in {parent}); every key must match a row of the table it refers to")
+
+
+def write_meta(con, config_text: str, manifest_text: str) -> None:
+    con.execute(f"CREATE TABLE {META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    con.executemany(f"INSERT INTO {META_TABLE} VALUES (?, ?)", [("config", config_text), ("manifest", manifest_text)])
+
+
+def read_meta(con) -> dict[str, str]:
+    return dict(con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall())
+
+
+def read_table(con, table: Table) -> pd.DataFrame:
+    """Read one table in the order it was written (types are restored by the caller)."""
+    columns = ", ".join(c.name for c in table.columns)
+    # DuckDB keeps insertion order on a plain scan (preserve_insertion_order is on by default).
+    return con.execute(f"SELECT {columns} FROM {table.name}").df()
