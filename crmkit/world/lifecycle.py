@@ -10,76 +10,25 @@ phases; some relationships dissolve, and a few are won back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from crmkit.world.arrays import rank_in_group
+from crmkit.world.life_state import (
+    AWARENESS,
+    COMMITMENT,
+    CONSENT_BY_CHANNEL,
+    DISSOLUTION,
+    EXPANSION,
+    EXPLORATION,
+    MAX_MONTHLY_CHURN,
+    EventLog,
+    Month,
+    State,
+)
 from crmkit.world.names import draw_index
 from crmkit.world.people import PersonaTable
 from crmkit.world.timeline import DAYS_PER_MONTH
 from crmkit.world.vocabulary import code_of
-
-EXPLORATION, EXPANSION, COMMITMENT, DISSOLUTION = (code_of("phase", p) for p in ("exploration", "expansion", "commitment", "dissolution"))
-AWARENESS = code_of("phase", "awareness")
-MAX_MONTHLY_CHURN = 0.95
-CONSENT_BY_CHANNEL = {"email": "email_opt_in", "mail": "mail_opt_in", "mobile_app": "sms_opt_in"}
-
-
-class EventLog:
-    """Collects arrays month by month and joins them once at the end."""
-
-    def __init__(self, *names: str):
-        self._parts: dict[str, list[np.ndarray]] = {n: [] for n in names}
-
-    def add(self, **arrays) -> None:
-        size = next(len(v) for v in arrays.values() if np.ndim(v) > 0)
-        for name, parts in self._parts.items():
-            value = arrays[name]
-            parts.append(np.broadcast_to(value, size) if np.ndim(value) == 0 else np.asarray(value))
-
-    def result(self) -> dict[str, np.ndarray]:
-        return {n: np.concatenate(p) if p else np.array([]) for n, p in self._parts.items()}
-
-
-@dataclass
-class State:
-    """Where every customer of the block stands at the start of a month."""
-
-    phase: np.ndarray
-    member: np.ndarray
-    grievance: np.ndarray
-    recovered_once: np.ndarray
-    orders_in_life: np.ndarray
-    value_to_date: np.ndarray
-    last_order: np.ndarray
-    first_churn: np.ndarray
-    active_from: np.ndarray = field(default=None)
-
-    @classmethod
-    def new(cls, n: int) -> State:
-        return cls(
-            phase=np.full(n, AWARENESS, dtype=np.int8),
-            member=np.zeros(n, dtype=bool),
-            grievance=np.zeros(n),
-            recovered_once=np.zeros(n, dtype=bool),
-            orders_in_life=np.zeros(n, dtype=np.int64),
-            value_to_date=np.zeros(n),
-            last_order=np.full(n, -np.inf),
-            first_churn=np.full(n, np.nan),
-        )
-
-    @property
-    def active(self) -> np.ndarray:
-        return (self.phase >= EXPLORATION) & (self.phase < DISSOLUTION)
-
-
-@dataclass(frozen=True)
-class Month:
-    index: int
-    start: float
-    end: float
-    season: float
 
 
 class Lifecycle:
