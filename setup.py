@@ -23,7 +23,9 @@ packages = find_namespace_packages(include=["crmkit", "crmkit.*"], exclude=["*__
 package_data = {
     "crmkit.world.data": ["*.yaml"],
     "crmkit.frameworks.data": ["*.yaml"],
+    "crmkit.analytics.sql": ["*.sql"],  # the warehouse's views and KPIs
     "crmkit.teach.data.assignments": ["*.ipynb"],
+    "crmkit.teach.data": ["solutions.json"],  # the lessons' worked solutions, for checks.solution(name)
 }
 for name, folder in DATA_ROOTS.items():
     found = data_packages(name, folder)

@@ -90,3 +90,4 @@ def test_the_package_builds_quietly_with_every_case_and_dataset(tmp_path):
                                                                 "truth/customers.csv")]
     assert [m for m in missing if m not in names] == []
     assert "crmkit/teach/data/assignments/rfm-basics.ipynb" in names
+    assert "crmkit/analytics/sql/kpi_nps.sql" in names and "crmkit/analytics/sql/star.sql" in names

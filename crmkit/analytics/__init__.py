@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 
 _MODULES = (
-    "rfm", "value", "retention", "flow", "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend",
-    "leads", "pipeline", "forecast", "campaigns", "service", "feedback",
+    "rfm", "value", "btyd", "value_scoring", "retention", "survival", "retention_value", "profitability", "flow",
+    "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend", "leads", "lead_scoring",
+    "pipeline", "sales_reps", "forecast", "campaigns", "service", "service_retention", "feedback", "warehouse", "warehouse_pandas",
 )
 
 __all__: list[str] = []

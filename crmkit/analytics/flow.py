@@ -20,11 +20,16 @@ from crmkit.analytics.identity import customer_master, resolve_identities
 from crmkit.analytics.rfm import rfm, rfm_scores
 from crmkit.analytics.segments import behaviour_features, segment_customers, segment_profiles
 from crmkit.analytics.value import probabilistic_clv
-from crmkit.errors import DataError
+from crmkit.analytics.warehouse import DEPARTMENT_VIEWS, add_customer_master, build_warehouse, connect_warehouse
+from crmkit.errors import DataError, describe_allowed
 
 __all__ = ["STAGES", "Flow", "collect", "store_centrally", "share", "identify_best", "run_flow"]
 
 STAGES = ("collect", "store", "share", "identify", "segment", "profile", "predict")
+# The central store: a DuckDB warehouse (loaded from Arrow in seconds, with views and KPIs),
+# or SQLite, the relational teaching form with keys and checks (loaded row by row: minutes
+# for a large world).
+STORES = ("duckdb", "sqlite")
 
 # Each department's view of the central store: what it needs, nothing more.
 VIEWS = {
@@ -47,7 +52,9 @@ class Flow:
     collected : DataFrame
         Records per source system (``source_system``, ``records``, ``first``, ``last``).
     database : Path
-        The central SQLite store (observed tables plus ``customer_master``).
+        The central store, a DuckDB warehouse (``.duckdb``, see
+        :mod:`crmkit.analytics.warehouse`) or a SQLite file (``.db``): the observed tables
+        plus ``customer_master``.
     master : DataFrame
         The customer master built by identity resolution over ``source_records``.
     views : dict of str to DataFrame
@@ -102,15 +109,22 @@ def collect(source_records: pd.DataFrame) -> pd.DataFrame:
     return grouped.agg(records="size", first="min", last="max").reset_index()
 
 
-def store_centrally(world, path: str | Path, threshold: float = 85.0) -> tuple[Path, pd.DataFrame]:
-    """Store centrally: the observed tables in one SQLite file, plus the customer master.
+def store_centrally(world, path: str | Path, threshold: float = 85.0, store: str | None = None) -> tuple[Path, pd.DataFrame]:
+    """Store centrally: the observed tables in one database, plus the customer master.
 
-    The master comes from :func:`~crmkit.analytics.identity.resolve_identities` over the
-    world's ``source_records`` (blocking plus string similarity). Returns the database
-    path and the master. The truth is never written.
+    ``store="duckdb"`` (the default, unless ``path`` ends in ``.db``) writes a DuckDB warehouse with the star schema, the
+    departments' views and the KPI views (:func:`~crmkit.analytics.warehouse.build_warehouse`);
+    ``store="sqlite"`` the relational SQLite file. The master comes from
+    :func:`~crmkit.analytics.identity.resolve_identities` over the world's
+    ``source_records`` (blocking plus string similarity). Returns the database path and
+    the master. The truth is never written.
     """
-    database = world.save(path, format="sqlite", include_truth=False)
+    store = _check_store(store, path)
+    database = world.save(path, format=store, include_truth=False)
     master = customer_master(world.source_records, resolve_identities(world.source_records, threshold=threshold))
+    if store == "duckdb":
+        add_customer_master(database, master)
+        return build_warehouse(database), master
     # SQLite has no list type: the record ids become text such as "15, 275, 1554".
     flat = master.assign(source_record_ids=[", ".join(str(int(i)) for i in ids) for ids in master["source_record_ids"]])
     with sqlite3.connect(database) as connection:
@@ -123,6 +137,12 @@ def share(database: str | Path) -> dict[str, pd.DataFrame]:
 
     SQLite keeps true/false as 1/0; the consent and ``is_`` columns come back as booleans.
     """
+    if Path(database).suffix == ".duckdb":
+        con = connect_warehouse(database)
+        try:
+            return {name: con.execute(f"SELECT * FROM {view}").df() for name, view in DEPARTMENT_VIEWS.items()}
+        finally:
+            con.close()
     with sqlite3.connect(database) as connection:
         views = {name: pd.read_sql(query, connection) for name, query in VIEWS.items()}
     return {name: view.astype({c: bool for c in view.columns if c.endswith("_opt_in") or c.startswith("is_")})
@@ -147,6 +167,15 @@ def identify_best(orders: pd.DataFrame, as_of, top_share: float = 0.2) -> pd.Dat
     scores = rfm_scores(rfm(orders, as_of))
     cut = scores["total_spend"].quantile(1 - top_share)
     return scores.assign(is_best=scores["total_spend"] >= cut)
+
+
+def _check_store(store: str | None, path) -> str:
+    """The store asked for; by default SQLite for a ``.db`` path, else DuckDB."""
+    if store is None:
+        return "sqlite" if path is not None and Path(path).suffix == ".db" else "duckdb"
+    if store not in STORES:
+        raise DataError(f"store = {store!r}: {describe_allowed(STORES)}")
+    return store
 
 
 class _Stopwatch:
@@ -176,7 +205,8 @@ class _Stopwatch:
 
 
 def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed: int = 0,
-             database: str | Path | None = None, threshold: float = 85.0, progress: bool = False) -> Flow:
+             database: str | Path | None = None, threshold: float = 85.0, progress: bool = False,
+             store: str | None = None) -> Flow:
     """Run the whole flow model on a world, stage by stage.
 
     Parameters
@@ -194,22 +224,28 @@ def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed
         Seed of the clustering.
     database : path, optional
         Where to write the central store (default: a new temporary folder).
+    store : {"duckdb", "sqlite"}, optional
+        The central store: a DuckDB warehouse (the default unless ``database`` ends in
+        ``.db``; seconds even for a million customers) or the SQLite relational store
+        (minutes for a large world).
     threshold : float
         Identity-resolution match threshold (0-100).
     progress : bool, default False
         Show a progress bar over the stages (worth it from about 100,000 customers, where
-        the store alone takes minutes).
+        the store alone takes minutes in SQLite).
     """
     if not isinstance(segments, int) or segments < 2:  # checked before the slow store is written
         raise DataError(f"segments = {segments!r}: must be a whole number of at least 2")
+    store = _check_store(store, database)
     as_of = world.observed_until if as_of is None else pd.Timestamp(as_of)
-    path = Path(database) if database else Path(tempfile.mkdtemp(prefix="crmkit-flow-")) / "central.db"
+    suffix = ".duckdb" if store == "duckdb" else ".db"
+    path = Path(database) if database else Path(tempfile.mkdtemp(prefix="crmkit-flow-")) / f"central{suffix}"
     known = world.customers[world.customers["signup_date"] <= as_of]  # nobody who signs up later
     clock = _Stopwatch(progress)
     try:
         collected = clock.run("collect", collect, world.source_records)
-        store, master = clock.run("store", store_centrally, world, path, threshold)
-        views = clock.run("share", share, store)
+        central, master = clock.run("store", store_centrally, world, path, threshold, store)
+        views = clock.run("share", share, central)
         best = clock.run("identify", identify_best, world.orders, as_of)
 
         def segment():
@@ -222,5 +258,5 @@ def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed
         predictions = clock.run("predict", lambda: probabilistic_clv(rfm(world.orders, as_of), horizon_days))
     finally:
         clock.close()
-    return Flow(collected=collected, database=store, master=master, views=views, best=best, segments=groups,
+    return Flow(collected=collected, database=central, master=master, views=views, best=best, segments=groups,
                 profiles=profiles, predictions=predictions, seconds=clock.seconds)
