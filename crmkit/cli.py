@@ -9,8 +9,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
+import threading
 
 from crmkit.errors import CrmkitError
 
@@ -25,8 +28,10 @@ def _cases(args) -> int:
 
 
 def _generate(args) -> int:
+    from crmkit.world.paths import check_output_path
     from crmkit.world.stream import generate
 
+    check_output_path(args.out, args.format, field="--out")  # before minutes of simulating
     path = generate(args.case, out=args.out, customers=args.customers, seed=args.seed, format=args.format,
                     workers=args.workers, include_truth=not args.no_truth, progress=not args.quiet,
                     force=args.force)
@@ -93,14 +98,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or Ctrl-C, raised in the main process so every ``finally`` and ``except``
+    on the way out runs: workers are stopped and temporary files removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_interrupted(signum, frame) -> None:
+    # Once: a second signal during the clean-up must not cut the clean-up short.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def stop_signals_raise():
+    """Turn SIGTERM (from ``timeout``, a batch scheduler, a closed terminal) into the same
+    clean stop as Ctrl-C while the block runs; the previous handlers come back after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; the caller keeps its own
+        return
+    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _interrupted_line(args, signum: int) -> str:
+    note = f"; nothing was written to {args.out}" if args.command == "generate" else ""
+    return f"crmkit: interrupted by {signal.Signals(signum).name}{note}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; errors the user can fix print one line and exit with 2."""
+    """Run the command line; errors the user can fix print one line and exit with 2.
+
+    Ctrl-C and SIGTERM print one line and exit with 128 + the signal's number (130, 143).
+    """
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with stop_signals_raise():
+            return args.func(args)
     except CrmkitError as exc:
         print(f"crmkit: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        print(_interrupted_line(args, signum), file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":

@@ -84,14 +84,23 @@ def calendar_from_dict(data: dict) -> WorkCalendar:
     ((datetime.date(2026, 7, 3), 'Independence Day (observed)'),)
     """
     holidays = []
-    for day, name in (data.get("holidays") or {}).items():
+    given = data.get("holidays") or {}
+    if not isinstance(given, dict):
+        raise ConfigError(f"calendar.holidays is {given!r}; allowed: a mapping of ISO dates to names, like 2026-07-03: Independence Day")
+    for day, name in given.items():
         try:
             holidays.append((dt.date.fromisoformat(str(day)), str(name)))
         except ValueError:
             raise ConfigError(f"calendar.holidays has date {day!r}; allowed: ISO dates like 2026-07-03") from None
+    days = data.get("working_days", WorkCalendar.working_days)
+    if isinstance(days, str) or not isinstance(days, (list, tuple)):
+        raise ConfigError(f"calendar.working_days is {days!r}; allowed: a non-empty list of {', '.join(WEEKDAYS)}")
+    hours = data.get("hours_per_day", 8)
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 24:
+        raise ConfigError(f"calendar.hours_per_day is {hours!r}; allowed: a whole number of hours from 1 to 24")
     return WorkCalendar(
-        working_days=tuple(data.get("working_days", WorkCalendar.working_days)),
+        working_days=tuple(days),
         holidays=tuple(sorted(holidays)),
-        hours_per_day=int(data.get("hours_per_day", 8)),
+        hours_per_day=hours,
         name=str(data.get("name", "Standard")),
     )

@@ -50,17 +50,79 @@ def load_plan(source: str | Path = "pschse") -> Plan:
     (datetime.date(2026, 1, 5), datetime.date(2026, 10, 1), '9.2.2')
     """
     folder = plan_folder(source)
-    meta = yaml.safe_load((folder / PLAN_FILE).read_text(encoding="utf-8")) or {}
+    meta = read_plan_file(folder)
     return plan_from_table(
-        folder / meta.get("wbs_table", "wbs.csv"),
+        wbs_table_path(folder, meta),
         start=_date(meta, "start_date"),
         launch=_date(meta, "launch_date") if "launch_date" in meta else None,
         launch_milestone=str(meta["launch_milestone"]) if meta.get("launch_milestone") else None,
-        calendar=calendar_from_dict(meta.get("calendar") or {}),
+        calendar=calendar_from_dict(_mapping(meta, "calendar")),
         name=str(meta.get("name", folder.name)),
         title=str(meta.get("title", "")),
-        resources=tuple(p["name"] for p in (meta.get("resources") or {}).get("people", [])),
+        resources=_people(meta),
     )
+
+
+def read_plan_file(folder: Path) -> dict:
+    """The settings in ``folder/plan.yaml``, refusing a file that is not a YAML mapping.
+
+    >>> read_plan_file(plan_folder("pschse"))["wbs_table"]
+    'wbs.csv'
+    """
+    file = folder / PLAN_FILE
+    allowed = "a YAML mapping of settings (name, start_date, wbs_table...) as in the pschse plan.yaml"
+    try:
+        meta = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{file} is not UTF-8 text (a binary file?); allowed: {allowed}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or type(error).__name__
+        raise ConfigError(f"{file} is not valid YAML{where} ({problem}); allowed: {allowed}") from None
+    except OSError as error:
+        raise ConfigError(f"{file} cannot be read ({error.strerror}); allowed: {allowed}") from None
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise ConfigError(f"{file} holds a {type(meta).__name__}; allowed: {allowed}")
+    return meta
+
+
+def wbs_table_path(folder: Path, meta: dict) -> Path:
+    """The WBS table that ``meta["wbs_table"]`` names: an existing file inside ``folder``.
+
+    A plan folder may come from anyone (a student's hand-in, a download), so its
+    ``wbs_table`` must not reach outside it, by ``..``, an absolute path or a symlink.
+
+    >>> wbs_table_path(plan_folder("pschse"), {}).name
+    'wbs.csv'
+    """
+    value = meta.get("wbs_table", "wbs.csv")
+    allowed = f"the name of a CSV file inside the plan folder {folder}"
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"wbs_table is {value!r}; allowed: {allowed}")
+    path = folder / value
+    inside, resolved = folder.resolve(), path.resolve()
+    if resolved != inside and inside not in resolved.parents:
+        raise ConfigError(f"wbs_table is {value!r}, which lies outside the plan folder; allowed: {allowed}")
+    if not path.is_file():
+        raise ConfigError(f"wbs_table is {value!r}, but there is no such file; allowed: {allowed}")
+    return path
+
+
+def _mapping(meta: dict, key: str) -> dict:
+    value = meta.get(key) or {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key} is {value!r}; allowed: a mapping of settings, as in the pschse plan.yaml")
+    return value
+
+
+def _people(meta: dict) -> tuple[str, ...]:
+    people = _mapping(meta, "resources").get("people") or []
+    if not isinstance(people, list) or not all(isinstance(p, dict) and p.get("name") for p in people):
+        raise ConfigError(f"resources.people is {people!r}; allowed: a list of mappings, each with a name")
+    return tuple(str(p["name"]) for p in people)
 
 
 def _date(meta: dict, key: str) -> dt.date:

@@ -154,11 +154,29 @@ def read_table(source) -> pd.DataFrame:
     elif isinstance(source, list):
         table = pd.DataFrame(source)
     else:
-        table = pd.read_csv(source, dtype=str, keep_default_na=False)
+        table = _read_csv(source)
     missing = [column for column in REQUIRED if column not in table.columns]
     if missing:
         raise ConfigError(f"the WBS table lacks columns {missing}; allowed: the layout {', '.join(COLUMNS)}")
     return table
+
+
+def _read_csv(source) -> pd.DataFrame:
+    """Read a WBS CSV file; anything that is not one becomes a one-line ConfigError."""
+    allowed = f"a CSV file saved as UTF-8 with the header {','.join(COLUMNS)}"
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
+        return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        raise ConfigError(f"the WBS table {source} is empty; allowed: {allowed}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"the WBS table {source} is not UTF-8 text (a binary file, or saved in another "
+                          f"encoding?); allowed: {allowed}") from None
+    except pd.errors.ParserError as error:
+        detail = str(error).strip().splitlines()[-1] if str(error).strip() else "unreadable"
+        raise ConfigError(f"the WBS table {source} is not a well-formed CSV ({detail}); allowed: {allowed}") from None
+    except OSError as error:
+        raise ConfigError(f"the WBS table {source} cannot be read ({error.strerror}); allowed: {allowed}") from None
 
 
 def parse_table(source, on_problem: Callable[[str, str], None]):

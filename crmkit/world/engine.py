@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -100,23 +101,64 @@ def run_blocks(task, config: WorldConfig, workers: int, *args) -> Iterator:
         return
     # Not "fork": forking a process whose libraries already run threads (Arrow, BLAS,
     # scikit-learn...) can deadlock the child. A fork server starts clean workers.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_ignore_interrupts)
+    try:
         # Results come back in order, whatever order the workers finish in; only a few
         # blocks are in flight at once, so finished ones never pile up in memory.
         pending: deque = deque()
-        try:
-            for index in range(count):
-                pending.append(pool.submit(task, config, index, entropy, *args))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().result()
-            while pending:
+        for index in range(count):
+            pending.append(pool.submit(task, config, index, entropy, *args))
+            if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
-        except BrokenProcessPool:
-            raise WorkerError(
-                f"workers = {workers}: a worker process ended abruptly. From a script, put the call under "
-                "'if __name__ == \"__main__\":' (each worker imports the script); otherwise the machine may "
-                "be out of memory. workers=1 runs everything in this process."
-            ) from None
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool:
+        _stop_workers(pool, before)
+        raise WorkerError(
+            f"workers = {workers}: a worker process ended abruptly. From a script, put the call under "
+            "'if __name__ == \"__main__\":' (each worker imports the script); otherwise the machine may "
+            "be out of memory. workers=1 runs everything in this process."
+        ) from None
+    except BaseException:  # Ctrl-C, SIGTERM (see crmkit.cli), an error, or the consumer stopped early
+        _stop_workers(pool, before)
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    """Let only the main process see Ctrl-C (a terminal sends it to every process of the
+    group): it stops the workers itself, and workers would each print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, before: set, grace: float = 2.0) -> None:
+    """End ``pool`` now: drop its queued blocks and end the workers it started.
+
+    ``shutdown`` alone would wait for every submitted block (minutes for a large world),
+    and workers left behind when the main process dies keep running, re-parented to PID 1.
+    """
+    # (Python 3.14 has pool.kill_workers(); until then, the pool's own thread and pipe.)
+    manager, results = getattr(pool, "_executor_manager_thread", None), getattr(pool, "_result_queue", None)
+    workers = [p for p in multiprocessing.active_children() if p not in before]
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join(grace)
+        if process.is_alive():
+            process.kill()
+            process.join(grace)
+    pool.shutdown(wait=False, cancel_futures=True)
+    if manager is None:
+        return
+    # The pool's thread sees the workers gone and ends, unless one died half-way through
+    # sending a block: then it waits for the rest of that message, which this process could
+    # still send. Closing our end of the pipe turns that wait into an end of file.
+    manager.join(grace)
+    if manager.is_alive() and results is not None:
+        results._writer.close()
+        manager.join(grace)
 
 
 def _progress(iterable, total: int, customers: int, show: bool | None):
