@@ -33,7 +33,7 @@ def _generate(args) -> int:
 
     check_output_path(args.out, args.format, field="--out")  # before minutes of simulating
     path = generate(args.case, out=args.out, customers=args.customers, seed=args.seed, format=args.format,
-                    workers=args.workers, include_truth=not args.no_truth, progress=not args.quiet,
+                    workers=args.workers, scheduler=args.scheduler, include_truth=not args.no_truth, progress=not args.quiet,
                     force=args.force)
     print(f"wrote {path}")
     return 0
@@ -71,9 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("case", help="a case name (see `crmkit cases`) or a path to a world.yaml")
     gen.add_argument("--customers", type=int, help="number of customers (default: the case's own)")
     gen.add_argument("--seed", type=_int_or_text, help="master seed, 0 to 2**63-1 (default: the case's own)")
-    gen.add_argument("--format", default="parquet", choices=["csv", "parquet", "sqlite"])
-    gen.add_argument("--out", required=True, help="folder (csv, parquet) or .db file (sqlite) to write")
+    gen.add_argument("--format", default="parquet", choices=["csv", "parquet", "sqlite", "duckdb"])
+    gen.add_argument("--out", required=True, help="folder (csv, parquet) or .db (sqlite) or .duckdb file to write")
     gen.add_argument("--workers", type=int, default=1, help="processes to use (the world does not depend on it)")
+    gen.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run the blocks on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786) instead of "
+                          "--workers; Parquet parts are written by its workers, which must see --out at the same path")
     gen.add_argument("--no-truth", action="store_true", help="leave the hidden truth out (for handing out)")
     gen.add_argument("--force", action="store_true",
                      help="make the world even if its estimated size is past the kit's bound (see crmkit.world.budget)")

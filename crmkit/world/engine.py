@@ -199,7 +199,7 @@ def _check_workers(workers: Any) -> int:
 
 def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int | None = None,
              seed: SeedLike | None = None, *, workers: int = 1, progress: bool | None = None, force: bool = False,
-             **overrides):
+             client=None, **overrides):
     """Simulate a CRM world.
 
     Parameters
@@ -216,6 +216,9 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
         Show a progress bar (default: only for worlds of more than two blocks).
     force : bool, default False
         Simulate even a world estimated past the memory bound (see :mod:`crmkit.world.budget`).
+    client : dask.distributed.Client, optional
+        Make the blocks as tasks on this Dask cluster instead of ``workers`` local
+        processes (see :mod:`crmkit.world.dask_blocks`); the world does not depend on it.
     **overrides
         Any config setting by path, e.g. ``loyalty__enabled=False``.
 
@@ -237,7 +240,13 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
     config = load_config(source, customers=customers, **overrides)
     check_budget(config, streamed=False, force=force)
     parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
-    for block in iter_world(config, workers, progress):
+    if client is None:
+        blocks = iter_world(config, workers, progress)
+    else:
+        from crmkit.world.dask_blocks import run_blocks_on
+
+        blocks = _progress(run_blocks_on(client, world_block, config), block_count(config), config.customers, progress)
+    for block in blocks:
         for name, df in block.items():
             parts[name].append(df)
     joined = {name: pd.concat(dfs, ignore_index=True) if len(dfs) > 1 else dfs[0] for name, dfs in parts.items()}

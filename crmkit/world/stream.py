@@ -1,7 +1,8 @@
 """Writing a world block by block, so a world larger than memory streams to disk.
 
-For Parquet each worker writes its own blocks' part files; the main process only keeps
-count. CSV and SQLite are appended to in block order by the main process.
+For Parquet each worker (a process of the pool, or a task on a Dask cluster) writes its own
+blocks' part files; the main process only keeps count. CSV, SQLite and DuckDB are appended
+to in block order by the main process.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from crmkit._random import SeedLike, master_entropy
 from crmkit.world.budget import check_budget
 from crmkit.world.cases import load_config
+from crmkit.world.dask_blocks import dask_client, run_blocks_on
 from crmkit.world.engine import _check_workers, _progress, block_count, global_tables, run_blocks, world_block
 from crmkit.world.store import WorldWriter, write_parquet_parts
 
@@ -32,29 +34,35 @@ def parquet_block(config, index: int, entropy: int, folder: Path, include_truth:
 
 def generate(source="pschse", out: str | Path = "world", customers: int | None = None, seed: SeedLike | None = None,
              format: str = "parquet", workers: int = 1, include_truth: bool = True, progress: bool | None = None,
-             overwrite: bool = False, force: bool = False,
+             overwrite: bool = False, force: bool = False, client=None, scheduler: str | None = None,
              **overrides) -> Path:
     """Simulate a world straight to disk (the same tables as ``simulate(...).save(...)``).
 
     Returns the path written. Nothing is left half-written if it fails or is interrupted.
     A world estimated past the bounds of :mod:`crmkit.world.budget` is refused unless ``force``.
+    With a Dask ``client`` (or a ``scheduler`` address to connect to) the blocks run as tasks
+    on that cluster instead of ``workers`` local processes; the world is the same.
     """
     workers = _check_workers(workers)
     if seed is not None:
         overrides["seed"] = master_entropy(seed)
     config = load_config(source, customers=customers, **overrides)
     check_budget(config, streamed=True, force=force)
-    writer = WorldWriter(out, format, config, include_truth, overwrite=overwrite)
-    try:
-        writer.write(global_tables(config))
-        if format == "parquet":
-            blocks = run_blocks(parquet_block, config, workers, writer.tmp, include_truth)
-            for rows, truth_rows in _progress(blocks, block_count(config), config.customers, progress):
-                writer.count(rows, truth_rows)
-        else:
-            for block in _progress(run_blocks(world_block, config, workers), block_count(config), config.customers, progress):
-                writer.write(*split_truth(block))
-        return writer.finish()
-    except BaseException:
-        writer.abort()
-        raise
+    with dask_client(client, scheduler) as dask:  # connected (or refused) before anything is written
+        def run(task, *args):
+            return run_blocks(task, config, workers, *args) if dask is None else run_blocks_on(dask, task, config, *args)
+
+        writer = WorldWriter(out, format, config, include_truth, overwrite=overwrite)
+        try:
+            writer.write(global_tables(config))
+            if format == "parquet":
+                blocks = run(parquet_block, writer.tmp, include_truth)
+                for rows, truth_rows in _progress(blocks, block_count(config), config.customers, progress):
+                    writer.count(rows, truth_rows)
+            else:
+                for block in _progress(run(world_block), block_count(config), config.customers, progress):
+                    writer.write(*split_truth(block))
+            return writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
