@@ -22,7 +22,7 @@ from crmkit.cli import main
 from crmkit.world.cases import load_config
 from crmkit.world.engine import run_blocks, world_block
 
-psutil = pytest.importorskip("psutil")
+import psutil  # noqa: E402  (a test dependency: a missing psutil must fail, not skip)
 
 # Big enough that it is still simulating when the signal comes (each block of 10,000
 # customers takes about a second); only the first blocks are ever computed.
