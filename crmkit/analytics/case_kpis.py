@@ -1,6 +1,6 @@
 """The KPIs the case lessons compare, from one row of counts per customer.
 
-:func:`customer_outcomes` turns a world into one row per customer, :func:`kpi_table` into
+:func:`customer_outcomes` turns a world into one row per customer, :func:`case_kpi_table` into
 the KPIs of :data:`KPIS` (for all customers or per persona), :func:`company_kpis` gives a
 world's KPIs and :func:`strategy_effect` sets the world with a lever beside the world
 without it. Every world here is synthetic: its numbers say nothing about the real companies.
@@ -8,7 +8,7 @@ without it. Every world here is synthetic: its numbers say nothing about the rea
 
 from __future__ import annotations
 
-__all__ = ["KPIS", "company_kpis", "customer_outcomes", "kpi_table", "kpis_with_total", "strategy_effect"]
+__all__ = ["KPIS", "company_kpis", "customer_outcomes", "case_kpi_table", "kpis_with_total", "strategy_effect"]
 
 import numpy as np
 import pandas as pd
@@ -137,7 +137,7 @@ def _top_share(revenue: pd.Series, key: pd.Series, share: float = 0.1) -> pd.Ser
     return buyers["revenue"].where(top, 0.0).groupby(buyers["key"]).sum() / buyers.groupby("key")["revenue"].sum()
 
 
-def kpi_table(outcomes: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+def case_kpi_table(outcomes: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """The KPIs of :data:`KPIS` from :func:`customer_outcomes`, for all customers or per ``by``.
 
     Every KPI but the top-10% share is a ratio of sums (a group's KPI is not the mean of its
@@ -152,7 +152,7 @@ def kpi_table(outcomes: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     --------
     >>> rows = pd.DataFrame({"persona": ["a", "a", "b"], **{c: 0 for c in COUNTS}})
     >>> rows["customers"], rows["orders"], rows["revenue"] = 1, [3, 1, 0], [90.0, 10.0, 0.0]
-    >>> table = kpi_table(rows, by="persona")
+    >>> table = case_kpi_table(rows, by="persona")
     >>> table["orders per customer"].tolist(), table["top-10% revenue share (%)"].tolist()
     ([2.0, 0.0], [90.0, nan])
     """
@@ -169,13 +169,13 @@ def kpi_table(outcomes: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 
 def kpis_with_total(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """:func:`kpi_table` per persona, below an ``"all customers"`` row."""
-    return pd.concat([kpi_table(outcomes).rename_axis("persona"), kpi_table(outcomes, by="persona")])
+    """:func:`case_kpi_table` per persona, below an ``"all customers"`` row."""
+    return pd.concat([case_kpi_table(outcomes).rename_axis("persona"), case_kpi_table(outcomes, by="persona")])
 
 
 def company_kpis(world) -> pd.Series:
     """The KPIs of :data:`KPIS` for all customers of ``world`` (a Series named by the case)."""
-    return kpi_table(customer_outcomes(world)).iloc[0].rename(world.config.name)
+    return case_kpi_table(customer_outcomes(world)).iloc[0].rename(world.config.name)
 
 
 def strategy_effect(world_on, world_off) -> pd.DataFrame:
@@ -195,3 +195,6 @@ def strategy_effect(world_on, world_off) -> pd.DataFrame:
     base = table["without lever"].where(table["without lever"] > 0)
     table["change (%)"] = (100 * table["difference"] / base)[amounts]
     return table.rename_axis("KPI")
+
+
+kpi_table = case_kpi_table  # the name the case lessons and crmkit.explore.cases import

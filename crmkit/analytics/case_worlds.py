@@ -23,17 +23,21 @@ import pandas as pd
 from crmkit.analytics._checks import check_choice
 from crmkit.analytics.case_kpis import KPIS, company_kpis, customer_outcomes, kpis_with_total
 
-#: Each case's strategy levers: name -> the setting that switches it off (the first is the main one).
-CASE_LEVERS = {
-    "tesco": {"Clubcard": {"loyalty.enabled": False}, "targeted coupons": {"personalisation.enabled": False}},
-    "harrahs": {"Total Rewards card": {"loyalty.enabled": False},
-                "offers to the best players": {"campaigns.targeting_rule": "random"}},
-    "ritz_carlton": {"guest-preference capture": {"personalisation.enabled": False},
-                     "premium service recovery": {"service.level": "standard"}},
-}
-#: The companies the comparison lesson sets side by side (case name -> display name).
-MODEL_COMPANIES = {"tesco": "Tesco Clubcard", "harrahs": "Harrah's Total Rewards", "ritz_carlton": "Ritz-Carlton",
-                   "pschse": "PSCHSE Manufacturing"}
+
+
+def _model_companies() -> dict:
+    """Each case whose ``world.yaml`` has a ``levers:`` section -> that section, in its lesson order."""
+    from crmkit.world.cases import cases, load_config
+
+    levers = {case: load_config(case).levers for case in cases()}
+    return dict(sorted(((c, v) for c, v in levers.items() if v is not None), key=lambda cv: (cv[1].order, cv[0])))
+
+
+#: Each case's strategy levers (its ``levers.switch_off``): name -> the settings that switch it
+#: off (the first is the main one). Read from the cases' ``world.yaml``.
+CASE_LEVERS = {case: dict(v.switch_off) for case, v in _model_companies().items() if v.switch_off}
+#: The companies the comparison lesson sets side by side (case name -> display name, ``levers.company``).
+MODEL_COMPANIES = {case: v.company for case, v in _model_companies().items()}
 AS_RUN = "as run"
 
 
@@ -81,7 +85,7 @@ class CaseWorlds:
 
     @cached_property
     def persona_kpis(self) -> dict:
-        """Scenario -> :func:`~crmkit.analytics.case_kpis.kpi_table` by persona with an "all customers" row (computed once)."""
+        """Scenario -> :func:`~crmkit.analytics.case_kpis.case_kpi_table` by persona with an "all customers" row (computed once)."""
         return {name: kpis_with_total(customer_outcomes(world)) for name, world in self.scenarios.items()}
 
     def __call__(self, lever: str | None = None, kpi: str = "orders per customer") -> pd.DataFrame:

@@ -25,7 +25,7 @@ import pandas as pd
 from crmkit.analytics._checks import check_choice
 from crmkit.analytics._checks import require_columns as _require
 from crmkit.analytics.campaigns import order_touchpoints
-from crmkit.analytics.retention import customer_profitability, profitability_summary
+from crmkit.analytics.profitability import customer_profitability, profitability_summary
 from crmkit.analytics.rfm import rfm, rfm_scores
 
 #: The views, in the order an explorer offers them; collaborative CRM has one per reading of the course.

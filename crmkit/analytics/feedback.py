@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.analytics._checks import require_columns
-from crmkit.analytics.service import _group_key
+from crmkit.analytics.grouping import group_key
 from crmkit.errors import DataError
 
 # Written for the kit's comment language (short English comments about orders, service,
@@ -91,7 +91,7 @@ def nps(surveys: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """
     rows = _kind(surveys, "nps")
     category = nps_category(rows.score)
-    parts = pd.DataFrame({"key": "all" if by is None else _group_key(rows, by, "responded_at", "surveys"),
+    parts = pd.DataFrame({"key": "all" if by is None else group_key(rows, by, "responded_at", "surveys"),
                           "promoters": category == "promoter", "passives": category == "passive",
                           "detractors": category == "detractor"})
     g = parts.groupby("key", observed=True)
@@ -112,7 +112,7 @@ def csat(surveys: pd.DataFrame, by: str | None = None, satisfied_from: int = 4) 
     0          4         3.0        0.5
     """
     rows = _kind(surveys, "csat")
-    parts = pd.DataFrame({"key": "all" if by is None else _group_key(rows, by, "responded_at", "surveys"),
+    parts = pd.DataFrame({"key": "all" if by is None else group_key(rows, by, "responded_at", "surveys"),
                           "score": rows.score.astype(float), "satisfied": rows.score >= satisfied_from})
     g = parts.groupby("key", observed=True)
     out = pd.DataFrame({"responses": g.size(), "mean_score": g.score.mean(), "satisfied": g.satisfied.mean()})

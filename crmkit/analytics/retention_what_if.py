@@ -10,7 +10,7 @@ __all__ = ["retention_what_if"]
 
 import pandas as pd
 
-from crmkit.analytics.retention import acquisition_vs_retention, customer_base_projection, retention_economics
+from crmkit.analytics.retention_value import acquisition_vs_retention, customer_base_projection, retention_economics
 from crmkit.errors import ConfigError
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.analytics._checks import check_choice
-from crmkit.analytics.service import EXPERIENCES, retention_after_orders
+from crmkit.analytics.service_retention import EXPERIENCES, retention_after_orders
 from crmkit.errors import ConfigError
 
 #: The service-level targets (hours to close a case) an explorer offers.

@@ -27,10 +27,10 @@ from scipy.stats import norm
 
 from crmkit._random import as_generator
 from crmkit.analytics._checks import check_choice
+from crmkit.analytics.btyd import probabilistic_clv
 from crmkit.analytics.recommend import basket_matrix, popular_items, purchases, recommend_for
 from crmkit.analytics.rfm import rfm, rfm_scores
 from crmkit.analytics.segments import behaviour_features, segment_customers
-from crmkit.analytics.value import probabilistic_clv
 from crmkit.errors import ConfigError
 
 #: Channel -> (label, consent column); the world's campaigns use the same consent per channel.

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from crmkit.analytics import csat, nps
-from crmkit.analytics.case_kpis import KPIS, company_kpis, customer_outcomes, kpi_table, strategy_effect
+from crmkit.analytics.case_kpis import KPIS, company_kpis, customer_outcomes, case_kpi_table, strategy_effect
 from crmkit.analytics.case_worlds import (
     CASE_LEVERS, CaseWorlds, case_worlds, compare_companies, model_company_worlds,
 )
@@ -69,7 +69,7 @@ def test_the_kpis_of_a_world_are_its_own_figures_computed_another_way(worlds):
 
 def test_the_persona_rows_add_up_to_the_whole_and_match_a_direct_groupby(worlds):
     outcomes = customer_outcomes(worlds.on)
-    by_persona = kpi_table(outcomes, by="persona")
+    by_persona = case_kpi_table(outcomes, by="persona")
     truth = worlds.on.truth.customers.set_index("customer_id")
     orders = worlds.on.orders.assign(persona=worlds.on.orders.customer_id.map(truth.persona))
     people = truth.persona.value_counts()
@@ -152,7 +152,7 @@ def test_a_world_without_its_truth_gets_unknown_personas_and_no_truth_kpis():
     (lambda: model_company_worlds(cases=("amazon",)), ConfigError, "case = 'amazon'"),
     (lambda: worlds_of("tesco")(kpi="profit"), ConfigError, "kpi = 'profit'"),
     (lambda: worlds_of("tesco")("points"), ConfigError, "lever = 'points'"),
-    (lambda: kpi_table(pd.DataFrame({"customer_id": [1]})), DataError, "column 'customers' is missing"),
+    (lambda: case_kpi_table(pd.DataFrame({"customer_id": [1]})), DataError, "column 'customers' is missing"),
 ])
 def test_bad_input_gets_one_clear_message(call, error, words):
     with pytest.raises(error, match=words):

@@ -1,5 +1,5 @@
 """The KPIs of performance assessment: each checked against the world computed another way,
-and the prepared :class:`KpiTables` pinned equal to :func:`kpi_table` at every choice."""
+and the prepared :class:`KpiTables` pinned equal to :func:`period_kpi_table` at every choice."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit.analytics.kpis import KpiTables, kpi_table, periods, prepare_kpi_data
+from crmkit.analytics.kpis import KpiTables, period_kpi_table, periods, prepare_kpi_data
 from crmkit.errors import ConfigError
 
 
@@ -22,7 +22,7 @@ def kpis_of(board, period, region="all", channel="all"):
 
 
 def by_hand(world, year: int, region: str | None = None, channel: str | None = None) -> dict:
-    """The KPIs of one calendar year recomputed with plain pandas, another way than kpi_table."""
+    """The KPIs of one calendar year recomputed with plain pandas, another way than period_kpi_table."""
     orders = world.orders.merge(world.customers[["customer_id", "region"]], on="customer_id")
     if region:
         orders = orders[orders["region"] == region]
@@ -89,7 +89,7 @@ def test_first_period_has_no_retention_and_small_samples_give_no_nps(board):
 def test_the_prepared_tables_are_those_of_kpi_table_at_every_choice(board, world):
     prepared = prepare_kpi_data(world.tables)
     for (freq, region, channel), table in board.computed.items():
-        pd.testing.assert_frame_equal(table, kpi_table(world.tables, board.periods[freq], region, channel))
+        pd.testing.assert_frame_equal(table, period_kpi_table(world.tables, board.periods[freq], region, channel))
     assert set(board.computed) == {(f, r, c) for f in ("year", "quarter") for r in board.regions for c in board.channels}
     assert len(prepared["ordered_at"]) == len(world.orders)
 
@@ -107,11 +107,11 @@ def test_kpi_table_on_a_tiny_world_by_hand():
         "surveys": pd.DataFrame({"kind": "nps", "customer_id": 1, "score": [10] * 6 + [3] * 4, "order_id": None,
                                  "responded_at": pd.Timestamp("2025-05-01")}),
     }
-    table = kpi_table(tables, periods("2024-01-01", "2025-12-31"), region="West").set_index("period")
+    table = period_kpi_table(tables, periods("2024-01-01", "2025-12-31"), region="West").set_index("period")
     assert table.loc["2025", ["customers", "active_buyers", "orders", "complaints"]].tolist() == [2, 1, 1, 2]
     assert table.loc["2025", "retention"] == 0.5  # one of the two West buyers of 2024 came back
     assert table.loc["2025", "nps"] == pytest.approx(20.0)
-    everyone = kpi_table(tables, periods("2024-01-01", "2025-12-31")).set_index("period")
+    everyone = period_kpi_table(tables, periods("2024-01-01", "2025-12-31")).set_index("period")
     assert everyone.loc["2025", "orders"] == 2  # the order late on the last day counts
 
 

@@ -5,11 +5,10 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from crmkit.analytics.retention import (
-    acquisition_vs_retention, churn_flags, cohort_retention, customer_base_projection, customer_lifetimes,
-    customer_profitability, kaplan_meier, profitability_summary, retention_economics, score_churn_flags,
-    survival_at, survival_by_group,
-)
+from crmkit.analytics.profitability import customer_profitability, profitability_summary
+from crmkit.analytics.retention import churn_flags, cohort_retention, customer_lifetimes, score_churn_flags
+from crmkit.analytics.retention_value import acquisition_vs_retention, customer_base_projection, retention_economics
+from crmkit.analytics.survival import kaplan_meier, survival_at, survival_by_group
 from crmkit.analytics.value import simple_clv
 from crmkit.errors import ConfigError, DataError
 from tests.analytics.conftest import SEEDS

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 
 from crmkit.analytics.rfm import rfm
-from crmkit.analytics.value import (
-    expected_order_value, expected_purchases, fit_bgnbd, fit_gamma_gamma, historical_value, probabilistic_clv,
-    retention_clv, score_value, simple_clv, top_decile_capture, value_baselines,
+from crmkit.analytics.btyd import (
+    expected_order_value, expected_purchases, fit_bgnbd, fit_gamma_gamma, probabilistic_clv,
 )
+from crmkit.analytics.value import historical_value, retention_clv, simple_clv
+from crmkit.analytics.value_scoring import score_value, top_decile_capture, value_baselines
 from crmkit.errors import ConfigError, DataError
 from tests.analytics.conftest import SEEDS
 

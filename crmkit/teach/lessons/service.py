@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.analytics.service import retention_after_orders, service_levels
+from crmkit.analytics.service import service_levels
+from crmkit.analytics.service_retention import retention_after_orders
 from crmkit.teach import Exercise, Mistake
 
 __all__ = ["EXERCISES", "TARGET_HOURS"]
