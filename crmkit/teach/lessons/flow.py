@@ -1,7 +1,9 @@
 """Exercises of the lesson on the CRM flow model (notebooks/01_crm_flow_model.ipynb).
 
 Collect (the data quality of each source system), store (an identity-resolution baseline
-scored against the true links) and identify (the best customers by spend).
+scored against the true links), the warehouse (a star-schema query and a KPI, in SQL or in
+pandas: the checks judge the figures, however they were computed) and identify (the best
+customers by spend).
 """
 
 from __future__ import annotations
@@ -135,4 +137,48 @@ TOP_SPENDERS = Exercise(
     ])
 
 
-EXERCISES = [MISSING_EMAIL, EXACT_EMAIL, TOP_SPENDERS]
+# --- the warehouse: a fact joined to a dimension, and a KPI ------------------------------------------
+
+
+def _revenue_by_region(w, column: str = "net_amount", how: str = "sum") -> pd.Series:
+    orders = w.orders.merge(w.customers[["customer_id", "region"]], on="customer_id")
+    return orders.groupby(orders["region"].astype(str))[column].agg(how).rename_axis("region").rename("revenue")
+
+
+REGION_REVENUE = Exercise(
+    "warehouse_revenue_by_region",
+    "The warehouse: join the fact table `fact_orders` to the dimension `dim_customer` and give the **revenue "
+    "(the sum of `net_amount`) of each customer region**, a Series indexed by region.",
+    reference=_revenue_by_region,
+    mistakes=[
+        Mistake("gross", "You added gross_amount (list prices, before discounts). Revenue is what customers "
+                "paid: net_amount.", answer=lambda w: _revenue_by_region(w, "gross_amount")),
+        Mistake("count", "You counted the orders of each region; the question asks for their revenue: "
+                "sum(net_amount).", answer=lambda w: _revenue_by_region(w, "order_id", "size")),
+        Mistake("average", "You gave the average order of each region (avg); revenue is the total: "
+                "sum(net_amount).", answer=lambda w: _revenue_by_region(w, how="mean")),
+    ])
+
+
+def _repeat_share(w, least: int = 2, of_all: bool = False) -> float:
+    per_buyer = w.orders.groupby("customer_id").size()
+    return float((per_buyer >= least).sum() / (len(w.customers) if of_all else len(per_buyer)))
+
+
+REPEAT_RATE = Exercise(
+    "warehouse_repeat_rate",
+    "A KPI: the **repeat rate**, the share of buyers (customers with at least one order) who ordered "
+    "**more than once**. Give one number between 0 and 1.",
+    reference=_repeat_share,
+    mistakes=[
+        Mistake("of_all_customers", "You divided by every customer, buyers or not. The repeat rate is a share "
+                "of the buyers: count only customers with at least one order.",
+                answer=lambda w: _repeat_share(w, of_all=True)),
+        Mistake("more_than_two", "You counted buyers with more than two orders; 'more than once' means two "
+                "or more (orders >= 2).", answer=lambda w: _repeat_share(w, least=3)),
+        Mistake("one_timers", "That is the share of one-time buyers: the repeat rate is the others, "
+                "1 minus your figure.", answer=lambda w: 1 - _repeat_share(w)),
+    ])
+
+
+EXERCISES = [MISSING_EMAIL, EXACT_EMAIL, REGION_REVENUE, REPEAT_RATE, TOP_SPENDERS]

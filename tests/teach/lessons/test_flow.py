@@ -83,3 +83,30 @@ def test_top_spenders(lesson, world):
     })
     assert "net_amount" in messages["gross"]
     assert not lesson.check("top_spenders", right.sort_values()).correct  # the order matters
+
+
+def test_warehouse_revenue_by_region_in_sql_is_accepted_and_mistakes_are_named(lesson, world, tmp_path):
+    from crmkit.analytics import build_warehouse, connect_warehouse
+
+    con = connect_warehouse(build_warehouse(world.save(tmp_path / "w", format="duckdb", include_truth=False)))
+    query = ("SELECT d.region, {what} AS revenue FROM fact_orders f JOIN dim_customer d USING (customer_id) "
+             "GROUP BY d.region")
+    answer = {what: con.execute(query.format(what=what)).df().set_index("region")["revenue"]
+              for what in ("sum(f.net_amount)", "sum(f.gross_amount)", "count(*)", "avg(f.net_amount)")}
+    con.close()
+    messages = assert_mistakes(lesson, "warehouse_revenue_by_region", answer["sum(f.net_amount)"], {
+        "gross": answer["sum(f.gross_amount)"], "count": answer["count(*)"], "average": answer["avg(f.net_amount)"],
+    })
+    assert "net_amount" in messages["gross"]
+
+
+def test_warehouse_repeat_rate(lesson, world):
+    per_buyer = world.orders.groupby("customer_id").size()
+    right = (per_buyer >= 2).mean()
+    messages = assert_mistakes(lesson, "warehouse_repeat_rate", right, {
+        "of_all_customers": (per_buyer >= 2).sum() / len(world.customers),
+        "more_than_two": (per_buyer > 2).mean(),
+        "one_timers": (per_buyer == 1).mean(),
+    })
+    assert "buyers" in messages["of_all_customers"]
+    assert lesson.check("warehouse_repeat_rate", ck.analytics.kpi_pandas(world.tables, "repeat_rate")["repeat_rate"][0]).correct
