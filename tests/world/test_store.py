@@ -160,3 +160,13 @@ def test_the_duckdb_world_is_a_warehouse_of_typed_tables(tmp_path, small):
     con.close()
     assert types["ordered_at"] == "TIMESTAMP" and types["net_amount"] == "DOUBLE"
     assert revenue == pytest.approx(small.orders["net_amount"].sum())
+
+
+def test_the_command_line_writes_a_duckdb_world(tmp_path):
+    from crmkit.cli import main
+
+    assert main(["generate", "retailer", "--customers", "150", "--seed", "2", "--format", "duckdb", "--quiet",
+                 "--out", str(tmp_path / "w")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.truth.duckdb"]
+    world = ck.load_world(tmp_path / "w")
+    assert len(world.customers) == 150 and len(world.truth.customers) == 150
