@@ -12,16 +12,30 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from crmkit.world.case_meta import Dataset, Levers
 from crmkit.world.ops.finance import FinanceConfig
 from crmkit.world.ops.partners import PartnersConfig
 from crmkit.world.ops.sales_config import SalesConfig
 from crmkit.world.ops.service_config import ServiceDeskConfig
 from crmkit.world.ops.sources import SourcesConfig
 from crmkit.world.ops.staff import StaffConfig
-from crmkit.world.sections import (Age, Date, Multiplier, NonNegative, Number, Positive, Probability, Remark, Section,
-                                    Weight, Whole, check_keys)
+from crmkit.world.realism_targets import RealismTargets
+from crmkit.world.sections import (
+    Age,
+    Date,
+    Multiplier,
+    NonNegative,
+    Number,
+    Positive,
+    Probability,
+    Remark,
+    Section,
+    Weight,
+    Whole,
+    check_keys,
+)
 from crmkit.world.vocabulary import terms
-
+from crmkit.world.words import Words
 
 # Every block of 10,000 customers is simulated month by month, so the window multiplies every
 # table. The shipped cases observe 2-3 years; 30 years is a whole household's life as a customer.
@@ -40,15 +54,11 @@ class Calendar(Section):
     @model_validator(mode="after")
     def _window(self):
         if self.observed_until <= self.start_date + dt.timedelta(days=90):
-            raise ValueError(
-                f"observed_until ({self.observed_until}) must be at least 90 days after start_date ({self.start_date})"
-            )
+            raise ValueError(f"observed_until ({self.observed_until}) must be at least 90 days after start_date ({self.start_date})")
         start = self.start_date
         if self.observed_until > dt.date(start.year + MAX_WINDOW_YEARS, start.month, min(start.day, 28)):
-            raise ValueError(
-                f"observed_until ({self.observed_until}) must be at most {MAX_WINDOW_YEARS} years after "
-                f"start_date ({self.start_date})"
-            )
+            raise ValueError(f"observed_until ({self.observed_until}) must be at most {MAX_WINDOW_YEARS} years "
+                             f"after start_date ({self.start_date})")
         return self
 
 
@@ -63,6 +73,11 @@ class Persona(Section):
     units_per_line: Number = Field(ge=1, le=1000)  # a trade buyer's case of goods; the cases: 1.2-38
     # Sigma 3 already puts the 95th percentile basket at 140 times the median.
     spend_spread: NonNegative = Field(le=3, description="Log-normal sigma of customer-to-customer differences in basket size.")
+    # Spend skew 6 (CDNOW) needs sigma 0.5-1; BG/NBD's dropout: CDNOW a/(a+b) 0.19-0.25 (Fader et al. 2005).
+    order_spread: NonNegative = Field(0.0, le=3, description="Log-normal sigma of order-to-order differences in basket size.")
+    purchase_dropout: Probability = Field(0.0, le=0.9, description="Mean chance of leaving for good right after a purchase.")
+    dropout_concentration: Positive = Field(3.0, ge=0.5, le=1000, description="Beta a + b of that chance across customers (CDNOW about 3).")
+    buys_at_signup: Probability = Field(0.0, description="Share of new customers whose sign-up is their first purchase.")
     channel_mix: dict[str, Weight]
     acquisition_mix: dict[str, Weight]
     category_affinity: dict[str, Annotated[Positive, Field(le=100)]] = {}  # relative weights of categories
@@ -254,6 +269,10 @@ class WorldConfig(Section):
     service_desk: ServiceDeskConfig | None = None
     finance: FinanceConfig | None = None
     sources: SourcesConfig | None = None
+    realism: RealismTargets | None = None  # what the world's cohort statistics must show
+    words: Words | None = None  # what customers read and write, where they live (absent: the kit's words)
+    dataset: Dataset | None = None  # the case's shipped dataset; levers: a model company's strategy levers
+    levers: Levers | None = None
 
     @model_validator(mode="after")
     def _consistent(self):

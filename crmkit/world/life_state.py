@@ -11,6 +11,9 @@ from crmkit.world.vocabulary import code_of
 EXPLORATION, EXPANSION, COMMITMENT, DISSOLUTION = (code_of("phase", p) for p in ("exploration", "expansion", "commitment", "dissolution"))
 AWARENESS = code_of("phase", "awareness")
 MAX_MONTHLY_CHURN = 0.95
+# Invented: after the purchase that ends it, a relationship fades over a couple of weeks (so
+# the delivery, a complaint or a product registration still fall inside it).
+LEAVING_DAYS = 14.0
 CONSENT_BY_CHANNEL = {"email": "email_opt_in", "mail": "mail_opt_in", "mobile_app": "sms_opt_in"}
 
 
@@ -42,6 +45,10 @@ class State:
     value_to_date: np.ndarray
     last_order: np.ndarray
     first_churn: np.ndarray
+    # When a customer who decided to leave after a purchase dissolves (inf: not leaving);
+    # until then they place no more orders of their own.
+    leaving_at: np.ndarray
+    new: np.ndarray  # signed up this month
     active_from: np.ndarray = field(default=None)
 
     @classmethod
@@ -55,11 +62,18 @@ class State:
             value_to_date=np.zeros(n),
             last_order=np.full(n, -np.inf),
             first_churn=np.full(n, np.nan),
+            leaving_at=np.full(n, np.inf),
+            new=np.zeros(n, dtype=bool),
         )
 
     @property
     def active(self) -> np.ndarray:
         return (self.phase >= EXPLORATION) & (self.phase < DISSOLUTION)
+
+    @property
+    def buying(self) -> np.ndarray:
+        """Active and not on the way out: these customers place orders of their own."""
+        return self.active & np.isinf(self.leaving_at)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from crmkit.world.life_state import (
     DISSOLUTION,
     EXPANSION,
     EXPLORATION,
+    LEAVING_DAYS,
     MAX_MONTHLY_CHURN,
     EventLog,
     Month,
@@ -74,14 +75,16 @@ class Lifecycle:
             month = Month(m, t.month_starts[m], t.month_starts[m + 1], seasonality[t.month_of_year[m] - 1])
             self._sign_up(month)
             churners, end = self._draw_churn(month)
+            organic, end = self._drop_out(self._organic_orders(month, end), churners, end, month)
             self._join_loyalty(month, end)
-            orders = [self._organic_orders(month, end)]
+            orders = [organic]
             for i, start in starts.items():
                 if month.start <= start < month.end:
                     orders.append(self._campaign(i, start, month, end))
-            customers, times, campaign = (np.concatenate(x) for x in zip(*orders))
+            customers, times, campaign, failed, recovered = (np.concatenate(x) for x in zip(*orders))
             order = np.lexsort((times, customers))
             self._record_orders(customers[order], times[order], campaign[order], month)
+            self._service(customers[order], failed[order], recovered[order])
             self._dissolve(churners, end)
             self._win_back(month, churners)
         return self
@@ -93,6 +96,7 @@ class Lifecycle:
         self.phases.add(customer=idx, phase=AWARENESS, time=self.people["awareness"][idx], winback=False)
         self.phases.add(customer=idx, phase=EXPLORATION, time=self.people["signup"][idx], winback=False)
         s.phase[new] = EXPLORATION
+        s.new = new
         s.active_from = np.where(new, self.people["signup"], month.start)
 
     def _join_loyalty(self, month: Month, end: np.ndarray) -> None:
@@ -108,7 +112,7 @@ class Lifecycle:
         s = self.state
         loyalty = np.where(s.member, self.config.loyalty.purchase_rate_multiplier, 1.0)
         per_month = self.people["true_rate"] * self.phase_buy[s.phase] * month.season * loyalty * self.pers_rate
-        return np.where(s.active, per_month / DAYS_PER_MONTH, 0.0)
+        return np.where(s.buying, per_month / DAYS_PER_MONTH, 0.0)
 
     def _draw_churn(self, month: Month) -> tuple[np.ndarray, np.ndarray]:
         s = self.state
@@ -119,7 +123,9 @@ class Lifecycle:
         exposure = (month.end - s.active_from) / (month.end - month.start)
         churn = s.active & (self.rng.random(self.n) < 1 - (1 - hazard) ** exposure)
         at = s.active_from + self.rng.random(self.n) * (month.end - s.active_from)
-        return churn, np.where(churn, at, month.end)
+        end = np.where(churn, at, month.end)
+        leaving = s.active & (s.leaving_at < end)  # decided after an earlier purchase
+        return churn | leaving, np.where(leaving, np.maximum(s.leaving_at, s.active_from), end)
 
     def _organic_orders(self, month: Month, end: np.ndarray):
         s = self.state
@@ -127,7 +133,36 @@ class Lifecycle:
         counts = self.rng.poisson(self._buying_rate(month) * span)
         customers = np.repeat(np.arange(self.n), counts)
         times = s.active_from[customers] + self.rng.random(len(customers)) * span[customers]
+        # Many a relationship starts with a purchase: the sign-up is the first order.
+        first = np.flatnonzero(s.new & self.people["buys_at_signup"] & (self.people["signup"] <= end))
+        customers, times = np.r_[first, customers], np.r_[self.people["signup"][first], times]
         return customers, times, np.full(len(customers), -1)
+
+    def _drop_out(self, orders, churners, end, month: Month):
+        """After each own order a customer may leave for good (BG/NBD's dropout).
+
+        The orders after the one that ends it are not placed; the relationship dissolves
+        a little later (this month, or at the start of a later one).
+        """
+        s, (customers, times, campaign) = self.state, orders
+        failed, recovered = self._outcomes(len(customers))
+        # A purchase that went wrong and was not put right makes leaving after it likelier (a
+        # chance p becomes 1 - (1 - p) ** e^sensitivity); one put right well, less likely.
+        stay = 1 - self.people["true_dropout"][customers]
+        stay = stay ** np.where(failed & ~recovered, np.exp(self.people["true_sensitivity"][customers]), 1.0)
+        leave = 1 - stay
+        leave = np.where(recovered, leave * self.config.service.recovery_churn_multiplier, leave)
+        leaves = self.rng.random(len(customers)) < leave
+        last = np.full(self.n, np.inf)
+        np.minimum.at(last, customers[leaves], times[leaves])
+        keep = times <= last[customers]
+        who = np.flatnonzero(np.isfinite(last))
+        s.leaving_at[who] = last[who] + self.rng.exponential(LEAVING_DAYS, len(who))
+        now = who[s.leaving_at[who] < end[who]]
+        churners[now] = True
+        end = end.copy()
+        end[now] = s.leaving_at[now]
+        return (customers[keep], times[keep], campaign[keep], failed[keep], recovered[keep]), end
 
     def _campaign(self, i: int, start: float, month: Month, end: np.ndarray):
         """Select members, hold out a control group, and add the treated's extra orders."""
@@ -155,7 +190,7 @@ class Lifecycle:
         times = start + self.rng.random(respond.sum()) * (stop - start)
         if len(back):
             self._reactivate(back, times[~live[respond]])
-        return chosen[respond], times, np.full(respond.sum(), i)
+        return (chosen[respond], times, np.full(respond.sum(), i)) + self._outcomes(respond.sum())
 
     def _record_orders(self, customers, times, campaign, month: Month) -> None:
         s = self.state
@@ -170,13 +205,15 @@ class Lifecycle:
         s.value_to_date += counts * self.eov
         if len(customers):
             np.maximum.at(s.last_order, customers, times)
-        self._service(customers, counts)
 
-    def _service(self, customers, counts) -> None:
-        """Some orders go wrong; an issue not put right becomes a grievance that fades."""
+    def _outcomes(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Which of n orders go wrong, and which of those are put right."""
+        failed = self.rng.random(n) < self.failure_rate
+        return failed, failed & (self.rng.random(n) < self.recovery_rate)
+
+    def _service(self, customers, failed, recovered) -> None:
+        """An issue not put right becomes a grievance that fades."""
         s = self.state
-        failed = self.rng.random(len(customers)) < self.failure_rate
-        recovered = failed & (self.rng.random(len(customers)) < self.recovery_rate)
         issue = np.zeros(len(customers), dtype=np.int8)
         issue[failed] = self.issue_codes[draw_index(self.rng, self.issue_probs, failed.sum())]
         self.service_issue.append(issue)
@@ -202,6 +239,7 @@ class Lifecycle:
         s = self.state
         self.phases.add(customer=customers, phase=EXPLORATION, time=times, winback=True)
         s.phase[customers] = EXPLORATION
+        s.leaving_at[customers] = np.inf
         s.orders_in_life[customers] = 0
         s.grievance[customers] = 0.0
 

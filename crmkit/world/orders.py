@@ -13,7 +13,6 @@ from crmkit.world.vocabulary import code_of, terms
 from crmkit.world.words import mapping
 
 
-
 @dataclass(frozen=True)
 class Catalogue:
     """Product prices and choice weights per persona and availability epoch."""
@@ -62,10 +61,22 @@ def basket_means(config, persona: np.ndarray, spend_factor: np.ndarray) -> tuple
     return lines, units
 
 
+def order_factors(rng, config, persona: np.ndarray) -> np.ndarray:
+    """Each order's own size, relative to its customer's usual basket: log-normal, mean 1."""
+    sigma = PersonaTable.of(config).param(config, "order_spread")[persona]
+    return np.exp(rng.normal(-0.5 * sigma ** 2, sigma))
+
+
 def expected_order_value(config, timeline, persona, spend_factor) -> np.ndarray:
-    """The true mean value of an ordinary (undiscounted) order, per customer."""
+    """The true mean value of an ordinary (undiscounted) order, per customer.
+
+    Lines and units per line both grow with the order's own factor f (mean 1), so the
+    mean of their product carries E[f^2] = exp(sigma^2) on the part where both grew.
+    """
     lines, units = basket_means(config, persona, spend_factor)
-    return lines * units * Catalogue.of(config, timeline).mean_price(persona)
+    sigma = PersonaTable.of(config).param(config, "order_spread")[persona]
+    mean_size = lines * units + (lines - 1) * (units - 1) * (np.exp(sigma ** 2) - 1)
+    return mean_size * Catalogue.of(config, timeline).mean_price(persona)
 
 
 def build_orders(block, people: dict, life) -> dict[str, np.ndarray]:
@@ -112,7 +123,8 @@ def build_items(block, people: dict, orders: dict) -> tuple[dict, dict]:
     rng = block.rng("items")
     cust = orders["customer"]
     persona = people["persona"][cust]
-    lines_mean, units_mean = basket_means(config, persona, people["true_spend_factor"][cust])
+    factor = order_factors(rng, config, persona)
+    lines_mean, units_mean = basket_means(config, persona, people["true_spend_factor"][cust] * factor)
     n_lines = 1 + rng.poisson(lines_mean - 1)
     order_row = np.repeat(np.arange(len(cust)), n_lines)
     quantity = 1 + rng.poisson(units_mean[order_row] - 1)

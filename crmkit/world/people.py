@@ -7,7 +7,6 @@ All draws are per block of customers and vectorised; the block's own generators 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -16,8 +15,9 @@ import pyarrow.compute as pc
 
 from crmkit.world.arrays import take_text
 from crmkit.world.config import WorldConfig
-from crmkit.world.names import EMAIL_DOMAINS, draw_index, name_pools
+from crmkit.world.names import arrow_pools, draw_index, name_pools, phone_numbers
 from crmkit.world.vocabulary import terms
+from crmkit.world.words import words_of
 
 MISSING_EMAIL = 0.05  # invented: share of customers who never gave an email address
 MISSING_PHONE = 0.2  # invented
@@ -65,6 +65,13 @@ def _signup_days(rng, config: WorldConfig, timeline, size: int) -> np.ndarray:
     return start + rng.random(size) * (end - start)
 
 
+def _dropout(rng, mean: np.ndarray, concentration: np.ndarray) -> np.ndarray:
+    """Each customer's chance of leaving right after a purchase: beta across customers (BG/NBD)."""
+    a = np.maximum(mean * concentration, 1e-9)  # a mean of 0 gives 0 (a beta needs a > 0)
+    b = np.maximum((1 - mean) * concentration, 1e-9)
+    return np.where(mean > 0, rng.beta(a, b), 0.0)
+
+
 def draw_customers(block) -> dict[str, np.ndarray]:
     """Draw the customers of one block: observed attributes and hidden traits.
 
@@ -79,7 +86,7 @@ def draw_customers(block) -> dict[str, np.ndarray]:
     signup = _signup_days(rng, config, timeline, n)
     awareness = signup - rng.exponential(config.phases.awareness_days, n)
 
-    p = lambda name: personas.param(config, name)[persona]  # noqa: E731 - a local shorthand
+    p = lambda name: personas.param(config, name)[persona]
     shape = p("rate_shape")
     traits = {
         "persona": persona,
@@ -93,6 +100,8 @@ def draw_customers(block) -> dict[str, np.ndarray]:
         "true_sensitivity": p("service_sensitivity") * rng.gamma(4.0, 0.25, n),
         "loyalty_intent": (rng.random(n) < p("loyalty_join")) & config.loyalty.enabled,
         "loyalty_join": signup + rng.exponential(max(config.loyalty.join_delay_days, 1e-9), n),
+        "true_dropout": _dropout(rng, p("purchase_dropout"), p("dropout_concentration")),
+        "buys_at_signup": rng.random(n) < p("buys_at_signup"),
     }
     has_email = rng.random(n) >= MISSING_EMAIL
     traits["email_opt_in"] = has_email & (rng.random(n) < p("email_opt_in"))
@@ -110,18 +119,6 @@ def _as_str(values: pa.Array) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype="str")
 
 
-@cache
-def _arrow_pools() -> dict[str, pa.Array]:
-    """The name pools as Arrow arrays (taking from Arrow is many times faster than from numpy)."""
-    pools = name_pools()
-    return {
-        "first": pa.array(pools.first_names), "last": pa.array(pools.last_names),
-        "first_lower": pa.array(np.char.lower(pools.first_names)),
-        "last_lower": pa.array(np.char.lower(pools.last_names)),
-        "city": pa.array(pools.cities), "state": pa.array(pools.city_states), "domain": pa.array(EMAIL_DOMAINS),
-    }
-
-
 def _identity(block, persona, has_email, personas, config) -> dict:
     """Cosmetic identity: names, contact details, place and age.
 
@@ -129,18 +126,18 @@ def _identity(block, persona, has_email, personas, config) -> dict:
     """
     n = block.size
     rng = block.rng("identity")
-    pools, arrow = name_pools(), _arrow_pools()
+    geography = words_of(config).geography  # the case's places, names and phone format
+    pools, arrow = name_pools(geography), arrow_pools(geography)
     first_index = draw_index(rng, pools.first_weights, n)
     last_index = draw_index(rng, pools.last_weights, n)
     city = draw_index(rng, pools.city_weights, n)
     number = block.first_customer_id + np.arange(n)
-    domain = rng.integers(0, len(EMAIL_DOMAINS), n)
+    domain = rng.integers(0, len(pools.email_domains), n)
     # Emails from name + customer number: unique by construction (Faker's email() repeats).
     email = pc.binary_join_element_wise(
         arrow["first_lower"].take(first_index), ".", arrow["last_lower"].take(last_index),
         _text(number), "@", arrow["domain"].take(domain), "")
-    area, line = rng.integers(201, 990, n), rng.integers(100, 200, n)  # 555-0100..0199: fictional
-    phone = pc.binary_join_element_wise("(", _text(area), ") 555-0", _text(line), "")
+    phone = phone_numbers(rng, n, geography)
     low = np.array([config.personas[p].age_range[0] for p in personas.names])[persona]
     high = np.array([config.personas[p].age_range[1] for p in personas.names])[persona]
     birth_year = block.timeline.start.year - rng.integers(low, high + 1)
