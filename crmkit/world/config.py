@@ -20,20 +20,8 @@ from crmkit.world.ops.service_config import ServiceDeskConfig
 from crmkit.world.ops.sources import SourcesConfig
 from crmkit.world.ops.staff import StaffConfig
 from crmkit.world.realism_targets import RealismTargets
-from crmkit.world.sections import (
-    Age,
-    Date,
-    Multiplier,
-    NonNegative,
-    Number,
-    Positive,
-    Probability,
-    Remark,
-    Section,
-    Weight,
-    Whole,
-    check_keys,
-)
+from crmkit.world.sections import (Age, Date, Multiplier, NonNegative, Number, Positive, Probability, Remark, Section,
+                                    Weight, Whole, check_keys)
 from crmkit.world.vocabulary import terms
 from crmkit.world.words import Words
 
