@@ -4,29 +4,54 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The student's set-up: only what the lessons need (the `lab` extra), no test or grading tools.
+LAB_STAMP := $(VENV)/.lab-stamp
+INSTRUCTOR_STAMP := $(VENV)/.instructor-stamp
+PIP_INSTALL = $(BIN)/python -m pip install --quiet -c constraints.txt -e
 PYTEST := $(BIN)/python -m pytest
 XDIST  := -n 2
 
-.PHONY: lab test install test-unit test-notebooks test-browser datasets docs bench clean help
+.PHONY: lab instructor test install test-unit test-notebooks test-slow test-browser student-edition datasets docs bench clean help
 
 help:
-	@echo "make lab        open JupyterLab on the start-here notebook"
+	@echo "make lab        open JupyterLab on the student's lessons (lessons/, exercises blank)"
+	@echo "make instructor open JupyterLab on the full lessons (notebooks/, with solutions); slides, grading tools"
+	@echo "make student-edition  regenerate lessons/ and the worked solutions from notebooks/"
 	@echo "make test       install (if needed) and run every test, timing each phase"
 	@echo "make test-browser  only the browser tests (needs Debian's chromium)"
 	@echo "make datasets   regenerate the shipped datasets in datasets/"
 	@echo "make docs       regenerate docs/data_dictionary.md from the data dictionary"
 	@echo "make bench      run the speed and memory benchmarks"
 
-$(STAMP): pyproject.toml constraints.txt
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab,lecture,test]"
-	touch $(STAMP)
+
+$(LAB_STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP_INSTALL) ".[lab]"
+	touch $(LAB_STAMP)
+
+$(INSTRUCTOR_STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP_INSTALL) ".[lab,lecture,instructor]"
+	touch $(INSTRUCTOR_STAMP) $(LAB_STAMP)
+
+# Everything: the tests need every extra.
+$(STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP_INSTALL) ".[lab,lecture,instructor,test]"
+	touch $(STAMP) $(INSTRUCTOR_STAMP) $(LAB_STAMP)
 
 install: $(STAMP)
 
-lab: $(STAMP)
+# Students open the student edition (solutions blanked; checks.solution(name) after a try).
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab lessons/00_start_here.ipynb
+
+instructor: $(INSTRUCTOR_STAMP)
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+# lessons/ and the worked solutions are generated from notebooks/ (a test checks they are in step).
+student-edition: $(LAB_STAMP)
+	$(BIN)/crmkit student-edition notebooks --out lessons --solutions crmkit/teach/data/solutions.json
 
 # Each phase prints how long it took, so a slow phase shows up in CI's log.
 test: $(STAMP)
@@ -35,7 +60,11 @@ test: $(STAMP)
 	@bash tools/timed.sh "browser" $(MAKE) --no-print-directory test-browser
 
 test-unit: $(STAMP)
-	$(PYTEST) $(XDIST) tests crmkit --doctest-modules --ignore=tests/browser
+	$(PYTEST) $(XDIST) tests crmkit --doctest-modules --ignore=tests/browser -m "not slow"
+
+# Minutes-long checks left out of `make test` (the explorer-stall check under load).
+test-slow: $(STAMP)
+	$(PYTEST) -p no:cacheprovider -m slow tests
 
 test-notebooks: $(STAMP)
 	$(PYTEST) $(XDIST) --dist loadfile --nbval --nbval-current-env -p no:cacheprovider notebooks

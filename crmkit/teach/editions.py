@@ -100,6 +100,8 @@ def student_edition(notebook: dict, clear_outputs: bool = True, where: str = "no
     flags = [is_solution_cell(c) for c in kept]
     result = clear_solutions({**notebook, "cells": kept}, where)
     result.get("metadata", {}).pop("celltoolbar", None)  # as nbgrader does
+    if clear_outputs:  # saved widget state only serves the outputs just cleared
+        result.get("metadata", {}).pop("widgets", None)
     for cell, was_solution in zip(result["cells"], flags):
         if was_solution:
             _show_source(cell)

@@ -9,13 +9,14 @@ answers are computed once per exercise, on first use.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import pandas as pd
 
 from crmkit.errors import ConfigError, describe_allowed
 from crmkit.teach.exercises import RECORDED_MESSAGE, Exercise
 from crmkit.teach.results import Result
+from crmkit.teach.solutions import WorkedSolution
 from crmkit.teach.views import TruthWithheld, WorldView
 
 __all__ = ["ExerciseSet"]
@@ -36,6 +37,8 @@ class ExerciseSet:
         What checks may read: the world's truth (lessons, where the learner owns the world)
         or only its observed tables (assignments; exercises with ``uses_truth=True`` are then
         recorded, not checked, and graded from the instructor's key). No default, on purpose.
+    solutions : mapping of str to str, optional
+        Worked solution code by exercise name, shown by :meth:`solution` after a first check.
 
     Examples
     --------
@@ -52,7 +55,7 @@ class ExerciseSet:
     [{'exercise': 'mean', 'status': 'correct', 'attempts': 2}]
     """
 
-    def __init__(self, world, exercises: Iterable[Exercise], *, source: str):
+    def __init__(self, world, exercises: Iterable[Exercise], *, source: str, solutions: Mapping[str, str] | None = None):
         self._view = WorldView(world, source)
         self._exercises: dict[str, Exercise] = {}
         for exercise in exercises:
@@ -70,6 +73,7 @@ class ExerciseSet:
         self._last: dict[str, Result] = {}
         self._answers: dict[str, object] = {}
         self._attempts: dict[str, int] = {}
+        self._solutions = dict(solutions or {})
 
     @property
     def source(self) -> str:
@@ -108,6 +112,20 @@ class ExerciseSet:
     def expected(self, name: str):
         """The reference answer to ``name`` on this world (a copy)."""
         return copy.deepcopy(self._reference(name))
+
+    def solution(self, name: str) -> WorkedSolution:
+        """The worked solution to ``name``, once an answer to it was checked in this set.
+
+        Before the first check it only says how to try; ``str()`` of the result is the code.
+        """
+        self._known(name)
+        code = self._solutions.get(name)
+        if code is None:
+            return WorkedSolution(name, None, f"No worked solution to {name!r} ships with the kit; ask your instructor.")
+        if not self._attempts.get(name):
+            return WorkedSolution(name, None, f"Try {name!r} first: check an answer with checks.check({name!r}, "
+                                              "your_answer). Its worked solution opens after that.")
+        return WorkedSolution(name, code)
 
     def answer_key(self) -> dict:
         """Every reference answer this source can compute, by exercise name (the instructor's key
@@ -162,9 +180,16 @@ class ExerciseSet:
         return table
 
     def summary(self) -> str:
-        """Progress in one line, e.g. ``'2 of 3 exercises correct'``."""
+        """Progress in one line: ``'2 of 3 exercises correct'``; answers recorded for grading
+        against the truth (not checkable here) are counted apart, as in
+        ``'3 correct, 1 recorded for grading'``, since they are neither right nor wrong yet."""
         correct = sum(1 for r in self._last.values() if r.correct is True)
-        return f"{correct} of {len(self)} exercises correct"
+        recorded = sum(1 for r in self._last.values() if r.status == "recorded")
+        if not recorded:
+            return f"{correct} of {len(self)} exercises correct"
+        checkable = len(self) - recorded
+        done = f"{correct} correct" if correct == checkable else f"{correct} of {checkable} checked exercises correct"
+        return f"{done}, {recorded} recorded for grading"
 
     def _reference(self, name: str):
         if name not in self._expected:

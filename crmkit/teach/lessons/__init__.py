@@ -36,7 +36,9 @@ def exercises(topic: str) -> list:
 
 def checks(topic: str, world):
     """An :class:`~crmkit.teach.ExerciseSet` of one topic's exercises bound to ``world``
-    (checks may use its truth: in a lesson the learner owns the world)."""
+    (checks may use its truth: in a lesson the learner owns the world), with the lesson's
+    worked solutions for ``checks.solution(name)`` after a first attempt."""
     from crmkit.teach.exercise_set import ExerciseSet
+    from crmkit.teach.solutions import shipped_solutions
 
-    return ExerciseSet(world, exercises(topic), source="truth")
+    return ExerciseSet(world, exercises(topic), source="truth", solutions=shipped_solutions(topic))
