@@ -185,14 +185,16 @@ def time_flow(world_path: Path, scratch: Path, rfm_seconds: float | None, sqlite
     import crmkit as ck
     from crmkit.analytics.flow import run_flow
 
+    from crmkit.world.loading import read_world
+
     start = time.perf_counter()
-    world = ck.load_world(world_path)
+    world = ck.World(*read_world(world_path, truth=False))  # the flow reads only the observed tables
     loaded = time.perf_counter() - start
     rows = sum(len(t) for t in world.tables.values())
     print(f"\nFlow pipeline on the same world: {len(world.customers):,} customers, {rows:,} observed rows, "
           f"{len(world.source_records):,} source records")
     print(f"  {'stage':<40} {'wall s':>9}")
-    print(f"  {'(load the saved world into memory)':<40} {loaded:>9.1f}")
+    print(f"  {'(load the observed tables into memory)':<40} {loaded:>9.1f}")
     flow = run_flow(world, database=scratch / "central.duckdb")
     for stage, seconds in flow.seconds.items():
         print(f"  {stage:<40} {seconds:>9.1f}")

@@ -29,16 +29,20 @@ from crmkit.world.layout import (CONFIG_FILE, DATABASES, MANIFEST, PART_NAME, TR
 _READ_ERRORS = (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError, sqlite3.Error, yaml.YAMLError)
 
 
-def read_world(path, format: str | None = None, verify: bool = True) -> tuple:
-    """Read a saved world's ``(config, tables, truth)`` (see :func:`crmkit.load_world`)."""
+def read_world(path, format: str | None = None, verify: bool = True, truth: bool = True) -> tuple:
+    """Read a saved world's ``(config, tables, truth)`` (see :func:`crmkit.load_world`).
+
+    With ``truth=False`` the truth is left on disk (an empty dict comes back): a large
+    world's analyses that only read the observed tables need half the memory.
+    """
     path = Path(path)
     format = check_format(format) if format else detect_format(path)
     if format in DATABASES:
-        return _load_database(path, format, verify)
-    return _load_folder(path, format, verify)
+        return _load_database(path, format, verify, truth)
+    return _load_folder(path, format, verify, truth)
 
 
-def _load_folder(path: Path, format: str, verify: bool):
+def _load_folder(path: Path, format: str, verify: bool, with_truth: bool = True):
     if not (path / CONFIG_FILE).is_file():
         raise DataError(f"{path}: missing {CONFIG_FILE}, so this is not a saved crmkit world")
     manifest = _read_manifest(path / MANIFEST)
@@ -46,7 +50,7 @@ def _load_folder(path: Path, format: str, verify: bool):
     tables = {name: _read_folder_table(path, spec, format, manifest, verify, truth=False)
               for name, spec in observed_tables().items()}
     truth = {}
-    if (path / TRUTH_FOLDER).is_dir():
+    if with_truth and (path / TRUTH_FOLDER).is_dir():
         if verify and not manifest.get("truth_rows"):
             raise DataError(f"{path / TRUTH_FOLDER}: the manifest records no truth for this world, so this truth "
                             "folder belongs to another one; remove it or save the world again")
@@ -114,14 +118,14 @@ def check_world(config, tables: dict, truth: dict, where: str) -> None:
     check.check_customer_count(config.customers, len(tables["customers"]), where)
 
 
-def _load_database(path: Path, format: str, verify: bool):
+def _load_database(path: Path, format: str, verify: bool, with_truth: bool = True):
     db, truth_db = database_paths(path, format)
     if not db.is_file():
         raise DataError(f"{db}: no such database file")
     read = _read_database if format == "sqlite" else _read_duckdb
     config, manifest, tables = read(db, observed_tables())
     truth = {}
-    if truth_db.is_file():
+    if with_truth and truth_db.is_file():
         _, truth_manifest, truth = read(truth_db, truth_tables())
         if verify and truth_manifest.get("world_id") != manifest.get("world_id"):
             raise DataError(f"{truth_db}: this truth belongs to another world than {db.name} (their world ids "

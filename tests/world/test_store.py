@@ -170,3 +170,12 @@ def test_the_command_line_writes_a_duckdb_world(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.truth.duckdb"]
     world = ck.load_world(tmp_path / "w")
     assert len(world.customers) == 150 and len(world.truth.customers) == 150
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "duckdb"])
+def test_the_observed_tables_alone_can_be_read(tmp_path, small, fmt):
+    from crmkit.world.loading import read_world
+
+    config, tables, truth = read_world(small.save(tmp_path / "w", format=fmt), truth=False)
+    assert truth == {} and config == small.config
+    pd.testing.assert_frame_equal(tables["orders"], small.orders)
