@@ -110,3 +110,18 @@ def test_the_readme_student_path_opens_the_lessons():
     assert "student-edition:" in makefile
     student_path = (ROOT / "README.md").read_text().split("make lab", 1)[1][:1500]
     assert "lessons/" in student_path and "checks.solution" in student_path
+
+
+def test_the_lesson_map_gives_the_pandas_needed_and_a_time_for_every_lesson():
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## The lessons"):].split("\n\n## ")[0]
+    for word in ("groupby", "merge", "`.dt`", "to_period"):
+        assert word in table
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert rows and all(re.search(r"~\d+ min", row) for row in rows)
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        stem = path.stem if not path.stem.startswith(("12_case_", "13_")) else "12_case_*"
+        assert any(f"`{stem}`" in row for row in rows), path.name
+    start_text = "\n".join(source_of(c) for c in read_notebook(NOTEBOOKS / "00_start_here.ipynb")["cells"])
+    assert "two small worlds" not in start_text.lower()
+    assert 'ck.simulate("retailer"' in start_text and "to_period" in start_text and "min)" in start_text
