@@ -17,15 +17,18 @@ from pathlib import Path
 from crmkit.errors import DataError, describe_allowed
 from crmkit.world.dictionary import observed_tables
 
-# name -> how it is made; the test suite rebuilds each one and compares the bytes.
-DATASETS = {
-    "pschse": {"case": "pschse", "customers": 3000, "seed": 7},
-    "retailer": {"case": "retailer", "customers": 2000, "seed": 11},
-    # The model-company cases: small, for the case-study notebooks and the side-by-side.
-    "tesco": {"case": "tesco", "customers": 1000, "seed": 95},
-    "harrahs": {"case": "harrahs", "customers": 1000, "seed": 7},
-    "ritz_carlton": {"case": "ritz_carlton", "customers": 1000, "seed": 7},
-}
+
+
+def _datasets() -> dict[str, dict]:
+    from crmkit.world.cases import cases, load_config
+
+    specs = {case: load_config(case).dataset for case in cases()}
+    return {case: {"case": case, "customers": d.customers, "seed": d.seed} for case, d in specs.items() if d is not None}
+
+
+# name -> how it is made (each case's ``dataset:`` section); the test suite rebuilds each one
+# and compares the bytes.
+DATASETS = _datasets()
 
 
 def dataset_names() -> list[str]:

@@ -46,8 +46,8 @@ def _allowed_values(column: Column) -> str:
     """The values a column may take, in words.
 
     >>> from crmkit.world.dictionary import table_spec
-    >>> _allowed_values(table_spec("customers").column("region"))
-    '`Northeast`, `Midwest`, `South`, `West`'
+    >>> _allowed_values(table_spec("customers").column("loyalty_tier"))
+    '`none`, `bronze`, `silver`, `gold`, `platinum`'
     >>> _allowed_values(table_spec("campaigns").column("discount_pct"))
     '0 to 1'
     """

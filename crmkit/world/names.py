@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from crmkit.world.words import Geography, default_words
 
@@ -88,6 +90,40 @@ def _first_names(people) -> dict | list:
     if isinstance(female, dict) and isinstance(male, dict):
         return {**female, **male}
     return [*female, *male]
+
+
+def arrow_pools(geography: Geography | None = None) -> dict[str, pa.Array]:
+    """The name pools as Arrow arrays (taking from Arrow is many times faster than from numpy)."""
+    g = geography or default_words().geography
+    return _arrow(g.locale, tuple((r, tuple(areas)) for r, areas in g.regions.items()), tuple(g.email_domains))
+
+
+@cache
+def _arrow(locale, regions, domains) -> dict[str, pa.Array]:
+    pools = _pools(locale, regions, domains)
+    return {
+        "first": pa.array(pools.first_names), "last": pa.array(pools.last_names),
+        "first_lower": pa.array(np.char.lower(pools.first_names)),
+        "last_lower": pa.array(np.char.lower(pools.last_names)),
+        "city": pa.array(pools.cities), "state": pa.array(pools.city_states), "domain": pa.array(pools.email_domains),
+    }
+
+
+def phone_numbers(rng: np.random.Generator, n: int, geography: Geography | None = None) -> pa.Array:
+    """``n`` fictional phone numbers in the geography's format (two draws: area, then line).
+
+    >>> phone_numbers(np.random.default_rng(0), 1).to_pylist()[0].startswith("(")
+    True
+    """
+    phone = (geography or default_words().geography).phone
+    area, line = rng.integers(*phone.area, n), rng.integers(*phone.line, n)
+    before, after = phone.format.split("{line}", 1)
+    if "{area}" in before:  # the usual case: the area code comes first
+        head, tail = before.split("{area}", 1)
+        parts = [head, pa.array(area).cast(pa.string()), tail, pa.array(line).cast(pa.string()), after]
+    else:
+        parts = [before, pa.array(line).cast(pa.string()), after]
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def draw_index(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarray:

@@ -88,7 +88,7 @@ def _customers(block, people, joins, ledger) -> pd.DataFrame:
     return pd.DataFrame({
         "customer_id": _local_ids(n), "first_name": people["first_name"], "last_name": people["last_name"],
         "email": people["email"], "phone": people["phone"], "city": people["city"], "state": people["state"],
-        "region": pd.Categorical(people["region"], dtype=category_dtype("region")),
+        "region": pd.array(people["region"], dtype="str"),  # the case's own regions: text, not a vocabulary
         "birth_year": pd.Series(people["birth_year"], dtype="Int64").mask(people["birth_year"] <= 0),
         "signup_date": ts(np.floor(people["signup"])),
         "acquisition_source": _labels("acquisition_source", people["acquisition_source"]),

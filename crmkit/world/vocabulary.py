@@ -33,8 +33,8 @@ def vocabulary() -> dict[str, tuple[str, ...]]:
 def terms(name: str) -> tuple[str, ...]:
     """Return the allowed values of one vocabulary list.
 
-    >>> terms("region")
-    ('Northeast', 'Midwest', 'South', 'West')
+    >>> terms("loyalty_tier")
+    ('none', 'bronze', 'silver', 'gold', 'platinum')
     """
     vocab = vocabulary()
     if name not in vocab:

@@ -7,6 +7,7 @@ words only through :func:`words_of`, so it holds no company's nouns of its own.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 from typing import Annotated, Any, Literal
@@ -44,8 +45,26 @@ class Fillers(Section):
         return tuple(tuple(getattr(self, s)) for s in SENTIMENTS)
 
 
+class Phone(Section):
+    """Fictional phone numbers: ``format`` filled with two numbers drawn from ``[low, high)``."""
+
+    format: str = Field(pattern=r"\{line\}", description="E.g. '({area}) 555-0{line}'; must hold {line}.")
+    area: tuple[int, int]
+    line: tuple[int, int]
+
+    @model_validator(mode="after")
+    def _ranges(self):
+        for name in ("area", "line"):
+            low, high = getattr(self, name)
+            if not 0 <= low < high:
+                raise ValueError(f"{name} must be [low, high) with 0 <= low < high, not [{low}, {high}]")
+        return self
+
+
 class Geography(Section):
     locale: str = Field(description="Faker locale of names and towns, e.g. en_US or en_GB.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every amount, e.g. USD or GBP.")
+    phone: Phone
     regions: dict[str, Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]] = Field(
         min_length=1, max_length=200, description="Sales regions and the states or counties in each.")
     email_domains: Annotated[list[Annotated[str, Field(min_length=3)]], Field(min_length=1)]
@@ -69,7 +88,10 @@ class Words(Section):
     closers: Fillers
     general_topics: Annotated[list[str], Field(min_length=1)] = Field(description="Topics of a survey about nothing in particular.")
     sales_subjects: dict[Literal["lead", "deal"], dict[str, Phrases]]
+    reasons: dict[str, Phrase] = Field(description="What staff write for each case reason (vocabulary case_reason).")
     geography: Geography
+    nouns: list[Annotated[str, Field(min_length=2)]] = Field(
+        [], description="The business's own nouns, each used in its phrases; a test keeps them out of the engine's code.")
 
     @model_validator(mode="before")
     @classmethod
@@ -78,8 +100,9 @@ class Words(Section):
         if not isinstance(raw, dict):
             return raw
         merged = {**_raw_defaults(), **raw}
-        if isinstance(raw.get("comments"), dict):
-            merged["comments"] = {**_raw_defaults()["comments"], **raw["comments"]}
+        for key in ("comments", "reasons"):  # by topic, by reason
+            if isinstance(raw.get(key), dict):
+                merged[key] = {**_raw_defaults()[key], **raw[key]}
         return merged
 
     @model_validator(mode="after")
@@ -91,6 +114,15 @@ class Words(Section):
         missing = [t for t in terms("feedback_topic") if t not in self.comments]
         if missing:
             raise ValueError(f"comments lacks topic {missing[0]!r}")
+        if set(self.reasons) != set(terms("case_reason")):
+            bad = sorted(set(self.reasons) ^ set(terms("case_reason")))[0]
+            raise ValueError(f"reasons must name each case reason once ({', '.join(terms('case_reason'))}), not {bad!r}")
+        said = " ".join(p for tones in self.comments.values() for s in SENTIMENTS for p in getattr(tones, s)).lower()
+        said += " " + " ".join(p for kinds in self.sales_subjects.values() for ps in kinds.values() for p in ps).lower()
+        said += " " + " ".join(self.reasons.values()).lower()
+        unused = [n for n in self.nouns if not re.search(rf"(?<![a-z]){re.escape(n.lower())}(?![a-z])", said)]
+        if unused:
+            raise ValueError(f"nouns has {unused[0]!r}, which none of the phrases uses")
         for obj, kinds in self.sales_subjects.items():
             wrong = sorted(set(terms("activity_kind")) ^ set(kinds))
             if wrong:
@@ -105,7 +137,7 @@ def _data() -> dict:
 
 
 def _raw_defaults() -> dict:
-    keys = ("comments", "openers", "closers", "general_topics", "sales_subjects", "geography")
+    keys = ("comments", "openers", "closers", "general_topics", "sales_subjects", "reasons", "geography")
     return {k: _data()[k] for k in keys}
 
 

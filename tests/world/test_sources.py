@@ -138,11 +138,13 @@ def test_bad_sources_config_is_refused_clearly(path, value, needle):
         load_config("pschse", **{path: value})
 
 
-def test_every_system_needs_its_rates():
+def test_a_case_declares_its_own_systems():
+    """A system the case lacks (a casino keeps no home-party sheet) captures nobody."""
     raw = load_config("pschse").model_dump(mode="python")
     del raw["sources"]["systems"]["pos_loyalty"]
-    with pytest.raises(ConfigError, match="systems lacks 'pos_loyalty'"):
-        load_config(raw)
+    world = ck.simulate(load_config(raw), customers=300, seed=4, progress=False)
+    systems = set(world.tables["source_records"]["source_system"].astype(str))
+    assert "pos_loyalty" not in systems and "web_shop" in systems
 
 
 def test_billing_and_source_tables_are_prefix_stable():

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from crmkit.world.sections import Remark, Section
 from crmkit.world.vocabulary import terms
+from crmkit.world.words import words_of
 
 
 class Partner(Section):
@@ -25,8 +26,6 @@ class Partner(Section):
     def _vocab(self):
         if self.kind not in terms("partner_kind"):
             raise ValueError(f"kind {self.kind!r} is not allowed; allowed: {', '.join(terms('partner_kind'))}")
-        if self.region is not None and self.region not in terms("region"):
-            raise ValueError(f"region {self.region!r} is not allowed; allowed: {', '.join(terms('region'))}")
         unknown = set(self.data_shared) - set(terms("shared_data"))
         if unknown:
             raise ValueError(f"data_shared has {sorted(unknown)[0]!r}; allowed: {', '.join(terms('shared_data'))}")
@@ -36,6 +35,14 @@ class Partner(Section):
 class PartnersConfig(Section):
     remark: Remark
     items: list[Partner]
+
+    def check_against(self, config) -> None:
+        """Each partner's region is one of the world's (its ``words.geography.regions``)."""
+        regions = words_of(config).geography.regions
+        for partner in self.items:
+            if partner.region is not None and partner.region not in regions:
+                raise ValueError(f"partners: region {partner.region!r} is not one of the world's regions "
+                                 f"(words.geography.regions): {', '.join(regions)}")
 
 
 def tables(config) -> dict[str, pd.DataFrame]:

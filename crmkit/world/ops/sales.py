@@ -22,7 +22,8 @@ _STAFF: dict[tuple, pd.DataFrame] = {}  # staff tables by what they depend on (c
 def _staff(config) -> pd.DataFrame:
     from crmkit.world.ops.staff import tables
 
-    key = (config.seed, config.calendar.start_date, config.staff.model_dump_json())
+    words = config.words.geography.model_dump_json() if config.words else ""  # staff names and regions
+    key = (config.seed, config.calendar.start_date, config.staff.model_dump_json(), words)
     if key not in _STAFF:
         _STAFF.clear()  # keep one: a process makes one world at a time
         _STAFF[key] = tables(config)["staff"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.world.vocabulary import category_dtype, terms
+from crmkit.world.words import default_words
 
 
-def assign_owners(rng, staff: pd.DataFrame, roles: list[str], region: np.ndarray) -> np.ndarray:
+def assign_owners(rng, staff: pd.DataFrame, roles: list[str], region: np.ndarray, regions=None) -> np.ndarray:
     """Draw an owner for each row: a member of staff of one of ``roles`` in the row's region.
 
     Falls back to those roles in any region, then to anyone, when a region has none
@@ -21,7 +21,9 @@ def assign_owners(rng, staff: pd.DataFrame, roles: list[str], region: np.ndarray
     roles : list of str
         Allowed roles (vocabulary ``staff_role``).
     region : array of int
-        Region code (vocabulary ``region``) of each row.
+        Region code of each row: its position in ``regions``.
+    regions : sequence of str, optional
+        The world's sales regions (``words.geography.regions``); the kit's default ones when absent.
 
     Returns
     -------
@@ -37,8 +39,9 @@ def assign_owners(rng, staff: pd.DataFrame, roles: list[str], region: np.ndarray
     out = np.zeros(len(region), dtype=np.int64)
     role_ok = np.isin(staff.role.astype(str).to_numpy(), roles)
     fallback = np.flatnonzero(role_ok) if role_ok.any() else np.arange(len(staff))
-    staff_region = region_codes(staff.region.astype(str).to_numpy())
-    for code in range(len(terms("region"))):
+    regions = list(default_words().geography.regions) if regions is None else list(regions)
+    staff_region = region_codes(staff.region.astype(str).to_numpy(), regions)
+    for code in range(len(regions)):
         rows = np.flatnonzero(region == code)
         if not len(rows):
             continue
@@ -48,13 +51,13 @@ def assign_owners(rng, staff: pd.DataFrame, roles: list[str], region: np.ndarray
     return out
 
 
-def region_codes(names: np.ndarray) -> np.ndarray:
-    """Vocabulary codes of region names.
+def region_codes(names: np.ndarray, regions) -> np.ndarray:
+    """Positions of region names in the world's list of ``regions`` (-1 for none of them).
 
-    >>> region_codes(np.array(["West", "Northeast"])).tolist()
-    [3, 0]
+    >>> region_codes(np.array(["West", "North"]), ["North", "South", "West"]).tolist()
+    [2, 0]
     """
-    return pd.Categorical(names, dtype=category_dtype("region")).codes.astype(np.int64)
+    return pd.Categorical(names, categories=list(regions)).codes.astype(np.int64)
 
 
 def flatten_steps(valid: np.ndarray, times: np.ndarray, codes: np.ndarray) -> dict[str, np.ndarray]:

@@ -20,6 +20,7 @@ from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_
 from crmkit.world.ops.sales_crosswalk import stage_probabilities
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, labels_of
+from crmkit.world.words import words_of
 
 K = 5  # open canonical stages: prospecting .. negotiation (codes 0..4); then closed_won, closed_lost
 WON, LOST = code_of("opportunity_stage", "closed_won"), code_of("opportunity_stage", "closed_lost")
@@ -108,11 +109,12 @@ def build_deals(context, staff: pd.DataFrame) -> Deals:
     sort = np.lexsort((rows["step"], rows["object"], rows["time"]))
     rows = {k: v[sort] for k, v in rows.items()}
     oid, step = rows["object"], rows["step"]
-    region = region_codes(np.asarray(context.people["region"]))[cust]
+    regions = list(words_of(context.config).geography.regions)
+    region = region_codes(np.asarray(context.people["region"]), regions)[cust]
     owner = np.zeros(n, dtype=np.int64)
     for k, spec in enumerate(kinds):
         these = np.flatnonzero(kind == k)
-        owner[these] = assign_owners(rng, staff, spec.owner_roles, region[these])
+        owner[these] = assign_owners(rng, staff, spec.owner_roles, region[these], regions)
     prob = stage_probabilities()
     amount, close_day = w["amounts"][oid, step], np.floor(w["expected_close"][oid, step])
     history = pd.DataFrame({

@@ -16,6 +16,7 @@ import pandas as pd
 from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_group, previous_in_group, region_codes
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, labels_of, terms
+from crmkit.world.words import words_of
 
 HOT_FROM, COLD_BELOW = 0.6, 0.35  # invented: rating thresholds on the owner's noisy view of quality
 NEW, WORKING, NURTURING, QUALIFIED, UNQUALIFIED, CONVERTED = range(6)  # vocabulary lead_status order
@@ -103,11 +104,12 @@ def build_leads(context, staff: pd.DataFrame) -> Leads:
     d = {k: v[order] for k, v in d.items()}
     m = len(order)
     quality, p_convert = _quality(rng, cfg, d["source"], d["converted"])
-    region = region_codes(np.asarray(context.people["region"]))[d["customer"]]
+    regions = list(words_of(context.config).geography.regions)
+    region = region_codes(np.asarray(context.people["region"]), regions)[d["customer"]]
     owner = np.zeros(m, dtype=np.int64)
     for i, src in enumerate(cfg.sources.values()):
         rows = np.flatnonzero(d["source"] == i)
-        owner[rows] = assign_owners(rng, staff, src.owner_roles, region[rows])
+        owner[rows] = assign_owners(rng, staff, src.owner_roles, region[rows], regions)
     times, happens = _steps(rng, cfg, d, quality)
     codes = np.tile([NEW, WORKING, NURTURING, QUALIFIED, UNQUALIFIED], (m, 1))
     codes[d["converted"], 4] = CONVERTED
@@ -127,7 +129,7 @@ def build_leads(context, staff: pd.DataFrame) -> Leads:
         "lead_source": _cats("lead_source", np.array([code_of("lead_source", s) for s in cfg.sources])[d["source"]]),
         "campaign_id": _campaigns(context, d["created"], d["acq"]), "status": _cats("lead_status", current),
         "rating": _cats("lead_rating", rating), "owner_staff_id": owner,
-        "region": _cats("region", region),
+        "region": pd.array(np.array(regions, dtype=object)[region], dtype="str"),
         "converted_at": ts(d["converts_at"]), "converted_customer_id": lead_cust, "_customer": d["customer"],
     })
     lid = rows["object"]

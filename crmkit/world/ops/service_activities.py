@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.vocabulary import category_dtype, terms
-from crmkit.world.words import mapping
+from crmkit.world.words import default_words, mapping, words_of
 
 HOUR = 1 / 24
 
 
-def _subjects(prefix: str, reason: np.ndarray) -> np.ndarray:
-    labels = np.array([f"{prefix}: {r.replace('_', ' ')}" for r in terms("case_reason")], dtype=object)
+def _subjects(prefix: str, reason: np.ndarray, words: dict[str, str]) -> np.ndarray:
+    """``prefix: <the case's words for the reason>`` for each reason code."""
+    labels = np.array([f"{prefix}: {words[r]}" for r in terms("case_reason")], dtype=object)
     return labels[reason]
 
 
@@ -27,31 +28,33 @@ def _part(rows, kind, direction, status, due, done, subject) -> dict:
             "due": due, "done": done, "subject": subject}
 
 
-def activity_rows(cases, end: float, rng) -> dict[str, np.ndarray]:
+def activity_rows(cases, end: float, rng, reasons: dict[str, str] | None = None) -> dict[str, np.ndarray]:
     """Activities of the block's cases, sorted by due time.
 
-    In: cases (time, closed, origin, reason, escalated, fcr, complaint, owner...). Out:
-    arrays case, kind, direction, status, due, done (days; NaN when not done), subject.
+    In: cases (time, closed, origin, reason, escalated, fcr, complaint, owner...) and the
+    case's words for each reason (the kit's defaults when absent). Out: arrays case, kind,
+    direction, status, due, done (days; NaN when not done), subject.
     """
+    reasons = reasons or default_words().reasons
     opened, closed = cases["time"], cases["closed"]
     kinds = np.array([mapping("activity_of_case_origin")[o] for o in terms("case_origin")], dtype=object)
     everyone = np.arange(len(opened))
     reason = cases["reason"]
-    opening = np.where(cases["complaint"], _subjects("Complaint", reason), _subjects("Request", reason))
+    opening = np.where(cases["complaint"], _subjects("Complaint", reason, reasons), _subjects("Request", reason, reasons))
     parts = [_part(everyone, kinds[cases["origin"]], "inbound", "done", opened, opened, opening)]
     esc = np.flatnonzero(cases["escalated"])
     review = opened[esc] + HOUR + rng.exponential(0.5, len(esc))
     review_done = review < np.nan_to_num(closed[esc], nan=end)
     esc, review = esc[review_done], review[review_done]
-    parts.append(_part(esc, "task", "internal", "done", review, review, _subjects("Escalation review", reason[esc])))
+    parts.append(_part(esc, "task", "internal", "done", review, review, _subjects("Escalation review", reason[esc], reasons)))
     follow = np.flatnonzero(~cases["fcr"] & ~np.isnan(closed))
     kind = np.where(rng.random(len(follow)) < 0.6, "call", "email").astype(object)
-    parts.append(_part(follow, kind, "outbound", "done", closed[follow], closed[follow], _subjects("Resolution", reason[follow])))
+    parts.append(_part(follow, kind, "outbound", "done", closed[follow], closed[follow], _subjects("Resolution", reason[follow], reasons)))
     pending = np.flatnonzero(np.isnan(closed))
     due = opened[pending] + 1.0
     ok = due < end  # a follow-up planned inside the window, not yet done at its end
     pending, due = pending[ok], due[ok]
-    parts.append(_part(pending, "task", "outbound", "planned", due, np.full(len(due), np.nan), _subjects("Follow up", reason[pending])))
+    parts.append(_part(pending, "task", "outbound", "planned", due, np.full(len(due), np.nan), _subjects("Follow up", reason[pending], reasons)))
     rows = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     order = np.lexsort((rows["case"], rows["due"]))
     return {k: v[order] for k, v in rows.items()}
@@ -64,7 +67,7 @@ def _category(labels: np.ndarray, vocabulary: str) -> pd.Categorical:
 
 def activities_frame(context, cases, rng) -> pd.DataFrame:
     """The ``activities`` rows (columns of the sales dictionary's spec, local ids, ``_customer``)."""
-    a = activity_rows(cases, context.timeline.observed_end, rng)
+    a = activity_rows(cases, context.timeline.observed_end, rng, words_of(context.config).reasons)
     a = {k: v[cases["owner"][a["case"]] >= 0] for k, v in a.items()}  # no agent in the region: nobody logs it
     ts = context.to_timestamps
     customer = cases["customer"][a["case"]]

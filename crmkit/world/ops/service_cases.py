@@ -16,6 +16,7 @@ from crmkit.world.names import draw_index
 from crmkit.world.ops.service_history import value_at
 from crmkit.world.timeline import DAYS_PER_MONTH
 from crmkit.world.vocabulary import code_of, terms
+from crmkit.world.words import words_of
 
 MINUTES = 1 / 1440
 
@@ -128,7 +129,7 @@ def _owners(context, customer, rng) -> np.ndarray:
     agents = staff.role.to_numpy() == "service_agent"
     region = context.people["region"][customer]
     u = rng.random(len(customer))
-    for name in terms("region"):
+    for name in words_of(context.config).geography.regions:
         pool = np.flatnonzero(agents & (staff.region.to_numpy() == name))
         rows = region == name
         if len(pool):

@@ -1,7 +1,8 @@
 """The messy source systems: the same people as each system captured them, defects and all.
 
-Each customer gets one record in every source system whose channel they used (web shop
-and app, tills, call centre, product registration, home-event sheets), captured at their
+Each customer gets one record in every source system of the case whose channels they used
+(the case declares its systems; each captures the channels the kit's data gives it, or
+the ``channels`` the case names), captured at their
 first use of it; some get a second record in the same system (a duplicate). A few records
 belong to people who never became customers. Each record's identity is copied from the
 customer and then damaged at the system's configured rates; nothing in ``source_records``
@@ -12,17 +13,29 @@ links it to the customer: finding that link is the identity-resolution exercise,
 from __future__ import annotations
 
 import pandas as pd
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from crmkit.world.ops.finance import known_keys
 from crmkit.world.ops.sources_defects import EXCLUSIVE
 from crmkit.world.sections import Probability, Remark, Section
 from crmkit.world.vocabulary import terms
+from crmkit.world.words import default_source_systems
 
 
 class SourceSystem(Section):
     defects: dict[str, Probability] = Field(description="Rate of each defect (vocabulary source_defect); absent means 0.")
     non_customer_rate: Probability = Field(0.0, description="Extra records of people who never became customers, per customer record.")
+    channels: list[str] | None = Field(None, description="Channels (vocabulary channel) where the system captures people; "
+                                                         "absent: the kit's default for the system.")
+    key_prefix: str | None = Field(None, max_length=8, description="Start of the system's record keys; absent: the kit's default.")
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, v):
+        bad = [c for c in v or [] if c not in terms("channel")]
+        if bad:
+            raise ValueError(f"channels has {bad[0]!r}; allowed: {', '.join(terms('channel'))}")
+        return v
 
     @model_validator(mode="after")
     def _defects(self):
@@ -39,16 +52,39 @@ class SourceSystem(Section):
 
 class SourcesConfig(Section):
     remark: Remark
-    systems: dict[str, SourceSystem] = Field(description="Defect rates of each source system (vocabulary source_system).")
+    systems: dict[str, SourceSystem] = Field(
+        min_length=1, description="The case's source systems (vocabulary source_system) and their defect rates.")
 
     @model_validator(mode="after")
     def _systems(self):
         known_keys(self.systems, "source_system", "systems")
-        allowed = terms("source_system")
-        missing = [s for s in allowed if s not in self.systems]
-        if missing:
-            raise ValueError(f"systems lacks {missing[0]!r}; every source system needs its rates: {', '.join(allowed)}")
+        seen: dict[str, str] = {}
+        for name in self.systems:
+            for channel in self.channels_of(name):
+                if channel in seen:
+                    raise ValueError(f"systems {seen[channel]!r} and {name!r} both capture channel {channel!r}; "
+                                     "a channel feeds one system")
+                seen[channel] = name
         return self
+
+    def channels_of(self, name: str) -> list[str]:
+        """The channels where system ``name`` captures people (none when the case lacks it)."""
+        system = self.systems.get(name)
+        if system is None:
+            return []
+        return system.channels if system.channels is not None else default_source_systems()[name]["channels"]
+
+    def key_prefix(self, name: str) -> str:
+        system = self.systems.get(name)
+        prefix = system.key_prefix if system is not None else None
+        return prefix if prefix is not None else default_source_systems()[name]["key_prefix"]
+
+    def rate(self, name: str, defect: str) -> float:
+        """The rate of ``defect`` in system ``name`` (0 for a system the case lacks)."""
+        return self.systems[name].rate(defect) if name in self.systems else 0.0
+
+    def non_customer_rate(self, name: str) -> float:
+        return self.systems[name].non_customer_rate if name in self.systems else 0.0
 
 
 def simulate(context) -> dict[str, pd.DataFrame]:

@@ -19,7 +19,7 @@ OLD_DOMAINS = np.array(["oldmail.example.net", "isp.example.org", "post.example.
 
 def rate_matrix(config, system: np.ndarray) -> np.ndarray:
     """Rate of every defect (columns, vocabulary order) for every record's system (rows)."""
-    table = np.array([[config.systems[s].rate(d) for d in terms("source_defect")] for s in terms("source_system")])
+    table = np.array([[config.rate(s, d) for d in terms("source_defect")] for s in terms("source_system")])
     return table[system]
 
 

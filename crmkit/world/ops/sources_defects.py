@@ -14,8 +14,8 @@ import numpy as np
 # damage step and the analytics' defect sweep all read it.
 EXCLUSIVE = {"email": ("missing_email", "outdated_email", "email_typo"), "phone": ("missing_phone", "shared_phone")}
 
-# Common English nicknames (a short, hand-written table): the name a person gives at a
-# party or on the phone rather than on the web shop's form.
+# Common English nicknames (a short, hand-written table): the name a person gives in
+# person or on the phone rather than on a web form.
 NICKNAMES = {
     "Abigail": "Abby", "Alexander": "Alex", "Alexandra": "Alex", "Andrew": "Andy", "Anthony": "Tony",
     "Barbara": "Barb", "Benjamin": "Ben", "Catherine": "Cathy", "Christina": "Chris", "Christopher": "Chris",

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from crmkit.world.names import draw_index, name_pools
+from crmkit.world.names import draw_index, name_pools, phone_numbers
 from crmkit.world.ops.sources_damage import damage
 from crmkit.world.vocabulary import category_dtype, code_of, terms
-from crmkit.world.words import default_source_systems
+from crmkit.world.words import words_of
 
 COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company: not a use of the channel
 FIELDS = ("first_name", "last_name", "email", "phone", "city", "birth_year")
@@ -19,12 +19,12 @@ def _seconds(timestamps) -> np.ndarray:
     return np.asarray(timestamps, dtype="datetime64[s]").astype(np.int64)
 
 
-def channel_uses(context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def channel_uses(context, config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(customer, system code, time in seconds) of every use of a system, sorted by customer,
     system and time (a use is a customer's own interaction at the system's channel)."""
     inter = context.frames["interactions"]
     # The source system that captures a customer who uses each interaction channel.
-    system_of_channel = {c: name for name, spec in default_source_systems().items() for c in spec["channels"]}
+    system_of_channel = {c: name for name in terms("source_system") for c in config.channels_of(name)}
     channel_system = np.array([code_of("source_system", system_of_channel[c]) if c in system_of_channel else -1
                                for c in terms("channel")])
     system = channel_system[inter["channel"].cat.codes.to_numpy()]
@@ -37,13 +37,13 @@ def channel_uses(context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _records(context, config, rng):
     """Customer records (with duplicates) and non-customer records: customer (-1 for none),
     system, capture time and the duplicate flag."""
-    use_customer, use_system, use_time = channel_uses(context)
+    use_customer, use_system, use_time = channel_uses(context, config)
     key = use_customer * len(terms("source_system")) + use_system
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
     count = np.diff(np.r_[first, len(key)])
     customer, system, time = use_customer[first], use_system[first], use_time[first]
     systems = terms("source_system")
-    dup_rate = np.array([config.systems[s].rate("duplicate") for s in systems])
+    dup_rate = np.array([config.rate(s, "duplicate") for s in systems])
     dup = rng.random(len(customer)) < dup_rate[system]
     # A duplicate is captured at one of the person's uses of the system (a second sign-up),
     # so it falls while the relationship is alive; a single use gives a double submission.
@@ -51,7 +51,7 @@ def _records(context, config, rng):
     end = _seconds([context.to_timestamps([context.timeline.observed_end])[0]])[0] - 1
     dup_time = np.minimum(use_time[pick] + 60 * (pick == first[dup]), end)
     counts = np.bincount(system, minlength=len(systems))
-    strangers = rng.binomial(counts, [config.systems[s].non_customer_rate for s in systems])
+    strangers = rng.binomial(counts, [config.non_customer_rate(s) for s in systems])
     via = _introduced_by(rng, system, np.repeat(np.arange(len(systems)), strangers))
     stranger_time = np.minimum(time[via] + (rng.random(len(via)) * 7200).astype(np.int64), end)
     none, n_strangers = np.full(len(customer) + dup.sum(), -1), len(via)
@@ -66,7 +66,7 @@ def _records(context, config, rng):
 
 def _introduced_by(rng, system: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """For each non-customer record (by system), the customer record (index) it came with: a guest
-    signs the host's party sheet, a gift's recipient registers the buyer's product. Drawn
+    signs up beside the customer who brought them, a gift's recipient registers it. Drawn
     uniformly among the system's customer records, so a smaller world keeps its share."""
     by_system = np.argsort(system, kind="stable")
     start = np.searchsorted(system[by_system], wanted, "left")
@@ -110,14 +110,14 @@ def _identities(context, rng, customer) -> dict[str, np.ndarray]:
 
 def _strangers(context, rng, n) -> dict[str, np.ndarray]:
     """Identities of people who left their details but never became customers."""
-    pools = name_pools()
+    geography = words_of(context.config).geography
+    pools = name_pools(geography)
     first = pools.first_names[draw_index(rng, pools.first_weights, n)]
     last = pools.last_names[draw_index(rng, pools.last_weights, n)]
     number = rng.integers(1000, 99999, n).astype(str)
     email = np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last))
     email = np.char.add(np.char.add(np.char.add(email, number), "@"), pools.email_domains[rng.integers(0, len(pools.email_domains), n)])
-    area = rng.integers(201, 990, n).astype(str)
-    phone = np.char.add(np.char.add(np.char.add("(", area), ") 555-"), np.char.zfill(rng.integers(100, 200, n).astype(str), 4))
+    phone = np.array(phone_numbers(rng, n, geography).to_pylist(), dtype=str)
     year = context.timeline.start.year - rng.integers(20, 80, n)
     return {"first_name": first.astype(object), "last_name": last.astype(object), "email": email.astype(object),
             "phone": phone.astype(object), "city": pools.cities[draw_index(rng, pools.city_weights, n)].astype(object),
@@ -130,8 +130,7 @@ def _keys(context, system) -> np.ndarray:
     starts = np.searchsorted(system[order], system[order], "left")
     seq = np.empty(len(system), dtype=np.int64)
     seq[order] = np.arange(len(system)) - starts + 1 + context.block.index * 1_000_000
-    prefixes = default_source_systems()
-    prefix = np.array([prefixes[s]["key_prefix"] for s in terms("source_system")])[system]
+    prefix = np.array([context.config.sources.key_prefix(s) for s in terms("source_system")])[system]
     return np.char.add(prefix, np.char.zfill(seq.astype(str), 8))
 
 

@@ -10,6 +10,7 @@ from crmkit._random import child_generator, master_entropy
 from crmkit.world.names import draw_index, name_pools
 from crmkit.world.sections import Remark, Section
 from crmkit.world.vocabulary import terms
+from crmkit.world.words import words_of
 
 
 class StaffConfig(Section):
@@ -33,12 +34,13 @@ def tables(config) -> dict[str, pd.DataFrame]:
         return {}
     rng = child_generator(master_entropy(config.seed), "staff")
     roles, regions = [], []
-    for region in terms("region"):
+    geography = words_of(config).geography
+    for region in geography.regions:
         for role, count in config.staff.per_region.items():
             roles += [role] * count
             regions += [region] * count
     n = len(roles)
-    pools = name_pools()
+    pools = name_pools(geography)
     first = pools.first_names[draw_index(rng, pools.first_weights, n)]
     last = pools.last_names[draw_index(rng, pools.last_weights, n)]
     start = pd.Timestamp(config.calendar.start_date)
