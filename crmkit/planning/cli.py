@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 from crmkit.errors import ConfigError
 from crmkit.planning.io import load_plan
@@ -64,27 +65,54 @@ def run_summary(args) -> int:
 
 
 def summary_text(plan: Plan, runs: int = 10_000, seed: int = 0) -> str:
-    """The schedule in a few lines: finish, critical path, PERT and Monte Carlo dates.
+    """The schedule in a few lines, each date labelled with what it is the date of: the
+    project's finish and the launch milestone's, each most likely and at P50 / P80 / P95
+    (Monte Carlo), then the launch odds. The launch milestone can finish months before the
+    project (training and hand-over follow it), so its percentiles and the project's differ.
 
-    >>> print(summary_text(load_plan("pschse"), runs=1_000).splitlines()[0])
-    PSCHSE Manufacturing - CRM application implementation
+    >>> lines = summary_text(load_plan("pschse"), runs=1_000).splitlines()
+    >>> lines[0]
+    'PSCHSE Manufacturing - CRM application implementation'
+    >>> for line in lines[1:]:
+    ...     print(line.split("  ")[0])
+    project start
+    project finish, most likely
+    project finish, P50/P80/P95
+    critical path to the finish
+    launch milestone
+    launch milestone, most likely
+    launch milestone, P50/P80/P95
+    launch date (the deadline)
+    launch milestone by that date
     """
     sched = schedule(plan)
     sim = simulate(plan, runs=runs, seed=seed)
-    percentiles = sim.percentile_dates((50, 80, 95))
+    project = dataclasses.replace(sim, offsets=sim.project_offsets).percentile_dates((50, 80, 95))
+    target = sim.percentile_dates((50, 80, 95))
+    what = "launch milestone" if sim.target == plan.launch_milestone else f"task {sim.target}"
     lines = [
         plan.title or plan.name,
-        f"start                 {plan.start}",
-        f"finish (most likely)  {sched.finish:%Y-%m-%d}",
-        f"{sim.target + ' (most likely)':<22}{sched.finish_of(sim.target):%Y-%m-%d}  {plan.task(sim.target).name}",
-        "critical path         " + " > ".join(sched.critical_path),
-        f"P50 / P80 / P95       {percentiles[50]} / {percentiles[80]} / {percentiles[95]}  ({runs:,} runs, seed {seed})",
+        _line("project start", plan.start),
+        _line("project finish, most likely", f"{sched.finish:%Y-%m-%d}  (every task at its most likely duration)"),
+        _line("project finish, P50/P80/P95", f"{_dates(project)}  ({runs:,} Monte Carlo runs, seed {seed})"),
+        _line("critical path to the finish", " > ".join(sched.critical_path)),
+        _line(what, f"{sim.target}  {plan.task(sim.target).name}"),
+        _line(f"{what}, most likely", f"{sched.finish_of(sim.target):%Y-%m-%d}"),
+        _line(f"{what}, P50/P80/P95", _dates(target)),
     ]
     if plan.launch is not None:
         pert = pert_completion(plan)
         lines += [
-            f"launch date           {plan.launch}",
-            f"chance of the launch  {sim.probability_by(plan.launch):.0%} (Monte Carlo); "
-            f"{pert['probability']:.0%} (PERT, critical path only)",
+            _line("launch date (the deadline)", plan.launch),
+            _line(f"{what} by that date", f"{sim.probability_by(plan.launch):.0%} of runs (Monte Carlo); "
+                                            f"{pert['probability']:.0%} (PERT, its critical path only)"),
         ]
     return "\n".join(lines)
+
+
+def _line(label: str, value) -> str:
+    return f"{label:<31}{value}"
+
+
+def _dates(percentiles: dict) -> str:
+    return " / ".join(f"{percentiles[p]}" for p in (50, 80, 95))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -39,8 +41,28 @@ def test_export_accepts_a_folder(parser, tmp_path):
 def test_summary_prints_the_finish_critical_path_and_launch_odds(parser, capsys):
     assert run(parser, "summary", "pschse", "--runs", "2000", "--seed", "1") == 0
     out = capsys.readouterr().out
-    for words in ("finish (most likely)", "critical path         1.1.1 >", "P50 / P80 / P95", "chance of the launch"):
+    for words in ("project finish, most likely", "critical path to the finish    1.1.1 >",
+                  "project finish, P50/P80/P95", "launch milestone, P50/P80/P95", "launch milestone by that date"):
         assert words in out
+
+
+def _dates(line):
+    return [dt.date.fromisoformat(d) for d in re.findall(r"\d{4}-\d{2}-\d{2}", line)]
+
+
+def test_each_summary_date_says_whose_it_is_and_the_project_finishes_after_its_milestone(parser, capsys):
+    # The launch milestone's percentiles once stood under a bare "finish (most likely)" that
+    # was the project's: a most likely finish after the P95 read as a contradiction.
+    assert run(parser, "summary", "pschse", "--runs", "2000", "--seed", "1") == 0
+    lines = {line[:31].strip(): line[31:] for line in capsys.readouterr().out.splitlines()[1:]}
+    assert all(label.startswith(("project", "critical path", "launch")) for label in lines)
+    [likely] = _dates(lines["project finish, most likely"])
+    project = _dates(lines["project finish, P50/P80/P95"])
+    launch = _dates(lines["launch milestone, P50/P80/P95"])
+    [launch_likely] = _dates(lines["launch milestone, most likely"])
+    assert project == sorted(project) and launch == sorted(launch)
+    assert likely < project[2] and launch_likely < launch[2]  # each most likely date before its own P95
+    assert all(a <= b for a, b in zip(launch, project))
 
 
 def test_an_unknown_plan_gives_exit_code_2_and_a_message(parser, capsys):
