@@ -203,8 +203,9 @@ def time_flow(world_path: Path, scratch: Path, rfm_seconds: float | None, sqlite
     print(f"  {'whole flow (run_flow)':<40} {total:>9.1f}")
     print(f"  people in the customer master: {len(flow.master):,}; central store (DuckDB) "
           f"{flow.database.stat().st_size / 1024**3:.2f} GB; peak memory of this process {peak:.1f} GB")
-    verdict = "met" if total < 60 and peak < 6 else "NOT met"
-    print(f"  target (1M customers: under 60 s, under 6 GB): {verdict}")
+    if len(world.customers) >= 1_000_000:
+        verdict = "met" if total < 60 and peak < 6 else "NOT met"
+        print(f"  target (1M customers: under 60 s, under 6 GB): {verdict}")
     if rfm_seconds is not None:
         print(f"\nSide by side on this world: RFM over its {len(world.orders):,} orders {rfm_seconds:.2f} s; "
               f"the whole flow pipeline {total:.0f} s, of which the central store {flow.seconds['store']:.0f} s.")
