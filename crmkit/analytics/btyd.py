@@ -6,11 +6,19 @@ with the Gamma-Gamma model of spend per purchase (Fader & Hardie 2013, "The Gamm
 model of monetary value", note at brucehardie.com/notes/025). Both are fitted here by
 maximum likelihood with scipy, on the BTYD summary of :func:`crmkit.analytics.rfm`, in a few
 transparent lines; :func:`probabilistic_clv` fits both and predicts each customer's value.
+
+:func:`btyd_summary` is what the models read: per customer ``frequency`` (the number of
+*repeat purchase days*, days with at least one order after the first), ``recency`` (days
+from the first to the last purchase day), ``T`` (days from the first purchase day to
+``as_of``) and ``monetary_value`` (the mean spend of the repeat purchase days). These are the
+conventions of ``lifetimes.utils.summary_data_from_transaction_data`` with days as the unit,
+so both give the same numbers on the same orders; :func:`crmkit.analytics.rfm` gives them
+beside the marketer's R, F and M.
 """
 
 from __future__ import annotations
 
-__all__ = ["fit_bgnbd", "fit_gamma_gamma", "expected_purchases", "expected_order_value", "probabilistic_clv"]
+__all__ = ["btyd_summary", "fit_bgnbd", "fit_gamma_gamma", "expected_purchases", "expected_order_value", "probabilistic_clv"]
 
 import numpy as np
 import pandas as pd
@@ -18,7 +26,42 @@ from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
 
 from crmkit.analytics._checks import require_columns
+from crmkit.analytics.order_days import as_day, order_days
 from crmkit.errors import DataError
+
+
+def btyd_summary(orders: pd.DataFrame, as_of, value: str = "net_amount", refunds: pd.DataFrame | None = None
+                 ) -> pd.DataFrame:
+    """The BTYD summary of every customer who bought by ``as_of`` (see the module's text).
+
+    Reads ``orders`` (``customer_id``, ``ordered_at``, ``value``; with ``refunds``, also
+    ``order_id``: money refunded by ``as_of`` is taken off its order). Returns
+    ``customer_id``, ``frequency``, ``recency``, ``T`` and ``monetary_value`` (0 without a
+    repeat purchase day), all in days and floats, sorted by ``customer_id``.
+
+    >>> orders = pd.DataFrame({"customer_id": [1, 1, 1, 2],
+    ...     "ordered_at": pd.to_datetime(["2024-01-01 09:00", "2024-01-11 10:00", "2024-01-11 18:00", "2024-01-20 12:00"]),
+    ...     "net_amount": [10.0, 20.0, 30.0, 5.0]})
+    >>> btyd_summary(orders, as_of="2024-01-31")
+       customer_id  frequency  recency     T  monetary_value
+    0            1        1.0     10.0  30.0            50.0
+    1            2        0.0      0.0  11.0             0.0
+    """
+    days = order_days(orders, as_of, value, refunds)
+    spend_per_day = days.groupby(["customer_id", "day"], sort=True)["amount"].sum().reset_index()
+    first_day = spend_per_day.groupby("customer_id")["day"].transform("min")
+    repeat_days = spend_per_day[spend_per_day["day"] > first_day]
+    per_customer = spend_per_day.groupby("customer_id", sort=True)["day"].agg(["size", "min", "max"])
+    summary = pd.DataFrame({
+        "customer_id": per_customer.index.to_numpy(),
+        "frequency": (per_customer["size"] - 1).to_numpy(dtype="float64"),
+        "recency": (per_customer["max"] - per_customer["min"]).to_numpy(dtype="float64"),
+        "T": (as_day(as_of) - per_customer["min"]).to_numpy(dtype="float64"),
+    })
+    repeat_spend = repeat_days.groupby("customer_id")["amount"].sum()
+    spend = summary["customer_id"].map(repeat_spend).fillna(0.0).to_numpy(dtype="float64")
+    summary["monetary_value"] = np.where(summary["frequency"] > 0, spend / summary["frequency"].clip(lower=1), 0.0)
+    return summary
 
 
 def _summary_arrays(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -26,7 +26,8 @@ from crmkit.analytics._checks import check_choice
 from crmkit.analytics._checks import require_columns as _require
 from crmkit.analytics.campaigns import order_touchpoints
 from crmkit.analytics.profitability import customer_profitability, profitability_summary
-from crmkit.analytics.rfm import rfm, rfm_scores
+from crmkit.analytics.rfm import rfm_scores
+from crmkit.analytics.rfm_fast import rfm_fast
 
 #: The views, in the order an explorer offers them; collaborative CRM has one per reading of the course.
 CRM_TYPES = ("strategic", "operational", "analytical", "collaborative_touchpoints", "collaborative_partners")
@@ -176,7 +177,7 @@ def _operational(world) -> CrmTypeView:
 
 
 def _analytical(world) -> CrmTypeView:
-    scores = rfm_scores(rfm(world.orders, world.observed_until))
+    scores = rfm_scores(rfm_fast(world.orders, world.observed_until))
     by_segment = scores.groupby("segment", observed=True).agg(customers=("customer_id", "size"), spend=("total_spend", "sum"))
     table = pd.DataFrame({"segment": by_segment.index.astype(str), "customers": by_segment["customers"].to_numpy(),
                           "share_of_customers": (by_segment["customers"] / by_segment["customers"].sum()).to_numpy(),

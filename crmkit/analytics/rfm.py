@@ -1,13 +1,12 @@
 """RFM: how recently, how often and how much each customer bought, as of a date.
 
-:func:`rfm` gives two views of the same purchases. The marketer's view: days since the
-last order, number of orders, total spend. The "buy till you die" (BTYD) view used by
-probabilistic CLV models (Fader, Hardie & Lee 2005): ``frequency`` is the number of
-*repeat purchase days* (days with at least one order, after the first), ``recency`` the
-days from the first to the last purchase day, ``T`` the days from the first purchase day
-to ``as_of``, and ``monetary_value`` the mean spend of the repeat purchase days. These are
-the conventions of ``lifetimes.utils.summary_data_from_transaction_data`` with days as the
-unit, so both give the same numbers on the same orders.
+:func:`rfm` gives the marketer's view of the purchases, days since the last order, number of
+orders and total spend, one groupby per customer, and beside it the "buy till you die"
+(BTYD) summary that probabilistic CLV models read (:func:`crmkit.analytics.btyd_summary`:
+repeat purchase days, recency, age and mean spend of a repeat purchase day, in the
+conventions of ``lifetimes``). The same table comes fast from
+:func:`crmkit.analytics.rfm_fast.rfm_fast`, the array kernel the kit's own analyses and the
+benchmark use; a property test pins the two equal.
 
 How returns count: the ``orders`` table has no cancelled status; a returned order is a
 purchase that happened, with money given back later (``refunds``). So a return never
@@ -26,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from crmkit.analytics._checks import require_columns
+from crmkit.analytics.btyd import btyd_summary
+from crmkit.analytics.order_days import SECONDS_PER_DAY, as_day, order_days
 from crmkit.errors import DataError
 
 # (segment, lowest R, highest R, lowest F, highest F, meaning); the first row that
@@ -39,89 +40,6 @@ SEGMENT_ROWS = (
     ("at_risk", 1, 2, 3, 5, "used to buy often, not lately"),
     ("hibernating", 1, 2, 1, 2, "few purchases, long ago"),
 )
-SECONDS_PER_DAY = 86_400
-
-
-def day_numbers(times: pd.Series, column: str) -> np.ndarray:
-    """Whole days since 1970-01-01 of a datetime column (the calendar day of each time)."""
-    if not pd.api.types.is_datetime64_dtype(times.dtype):
-        raise DataError(f"{column}: expected date-times, got dtype {times.dtype}")
-    unit, _ = np.datetime_data(times.dtype)
-    ticks = times.to_numpy().view("int64")
-    if len(ticks) and ticks.min() == np.iinfo("int64").min:  # NaT is stored as the smallest int64
-        raise DataError(f"{column}: {int(times.isna().sum())} empty values; every row needs a time")
-    # floor division of the integer ticks is much faster than casting to datetime64[D]
-    return ticks // int(np.timedelta64(1, "D") / np.timedelta64(1, unit))
-
-
-def as_day(as_of, name: str = "as_of") -> int:
-    """The calendar day of ``as_of`` (a date, a string or a Timestamp) as days since 1970."""
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        raise DataError(f"{name}: {as_of!r} is not a date; give a date such as '2025-12-31'") from None
-    if pd.isna(stamp):
-        raise DataError(f"{name}: a date is needed, got {as_of!r}")
-    return int(stamp.to_datetime64().astype("datetime64[D]").view("int64"))
-
-
-def customer_codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Non-negative integer codes for customer ids, and the id each code stands for."""
-    if ids.dtype.kind in "iu" and len(ids):
-        low, high = int(ids.min()), int(ids.max())
-        if 0 <= low and high <= 4 * len(ids) + 1_000_000:
-            # small non-negative ids (1..n in a world): they are the codes, no hashing, no copy;
-            # codes without a customer are dropped at the end
-            return ids, np.arange(high + 1, dtype=ids.dtype)
-    codes, uniques = pd.factorize(ids, sort=True)
-    return codes, np.asarray(uniques)
-
-
-def _amounts(orders: pd.DataFrame, value: str, refunds: pd.DataFrame | None, end: int) -> np.ndarray:
-    amount = orders[value].to_numpy(dtype="float64")
-    if np.isnan(amount.sum()):  # a sum is NaN when any amount is; no temporary array
-        raise DataError(f"orders: column {value!r} has empty values; every order needs an amount")
-    if refunds is None:
-        return amount
-    require_columns(refunds, ["order_id", "refunded_at", "amount"], "refunds")
-    require_columns(orders, ["order_id"], "orders")
-    paid = refunds[day_numbers(refunds["refunded_at"], "refunded_at") <= end]
-    refunded = orders["order_id"].map(paid.groupby("order_id")["amount"].sum()).fillna(0.0)
-    return np.clip(amount - refunded.to_numpy(), 0.0, None)
-
-
-def _per_customer(codes: np.ndarray, day: np.ndarray, amount: np.ndarray, size: int) -> dict:
-    """Per-customer sums over rows; purchase days from one sort of (customer, day) keys.
-
-    ``day`` is this module's own array and is changed in place. Big temporary arrays are
-    reused where possible: on 10M rows, fresh memory costs as much as the arithmetic.
-    """
-    low = int(day.min())
-    day -= low
-    bits = max(int(day.max()).bit_length(), 1)
-    mask = (1 << bits) - 1
-    # one int64 key per row, customer code in the high bits and day in the low bits: after a
-    # sort each customer's rows are one block, in day order, without the cost of an argsort
-    keys = codes.astype("int64", copy=False) << bits
-    keys |= day
-    keys.sort()
-    orders = np.bincount(codes, minlength=size)
-    present = np.flatnonzero(orders)  # codes with an order, ascending like the blocks
-    orders = orders[present]
-    stops = np.cumsum(orders)
-    starts = stops - orders
-    new_day = np.empty(len(keys), bool)
-    new_day[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=new_day[1:])  # a new (customer, day) pair starts here
-    first = np.zeros(size, "int64")
-    first[present] = keys[starts] & mask
-    result = {"present": present, "orders": orders, "purchase_days": np.add.reduceat(new_day, starts, dtype="int64"),
-              "first": first[present] + low, "last": (keys[stops - 1] & mask) + low}
-    # rows on their customer's first purchase day, in the two buffers no longer needed ("clip": unbuffered)
-    on_first_day = np.equal(day, np.take(first, codes, out=keys, mode="clip"), out=new_day)
-    result["total_spend"] = np.bincount(codes, weights=amount, minlength=size)[present]
-    result["first_day_spend"] = np.bincount(codes[on_first_day], weights=amount[on_first_day], minlength=size)[present]
-    return result
 
 
 def rfm(orders: pd.DataFrame, as_of, value: str = "net_amount", refunds: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -144,9 +62,10 @@ def rfm(orders: pd.DataFrame, as_of, value: str = "net_amount", refunds: pd.Data
     DataFrame
         One row per customer with an order by ``as_of``, sorted by ``customer_id``:
         ``first_order_date``, ``last_order_date``, ``days_since_last_order``, ``orders``,
-        ``total_spend`` (the marketer's R, F, M) and ``frequency`` (repeat purchase days),
+        ``total_spend`` (the marketer's R, F, M) and, beside them, the BTYD summary of
+        :func:`crmkit.analytics.btyd_summary`: ``frequency`` (repeat purchase days),
         ``recency``, ``T`` (days), ``monetary_value`` (mean spend of a repeat purchase
-        day, 0 without one): the BTYD summary. Customers without an order have no row.
+        day, 0 without one). Customers without an order have no row.
 
     Examples
     --------
@@ -164,42 +83,25 @@ def rfm(orders: pd.DataFrame, as_of, value: str = "net_amount", refunds: pd.Data
     0            1        1.0     10.0  30.0            50.0
     1            2        0.0      0.0  11.0             0.0
     """
-    require_columns(orders, ["customer_id", "ordered_at", value], "orders")
+    days = order_days(orders, as_of, value, refunds)
     end = as_day(as_of)
-    day = day_numbers(orders["ordered_at"], "ordered_at")
-    amount = _amounts(orders, value, refunds, end)
-    ids = orders["customer_id"].to_numpy()
-    if ids.dtype.kind not in "iu" and pd.isna(ids).any():
-        raise DataError("orders: column 'customer_id' has empty values; every order needs a customer")
-    if len(day) and day.max() > end:  # skip the copy when no order is later than as_of
-        keep = day <= end
-        day, amount, ids = day[keep], amount[keep], ids[keep]
-    if len(ids) == 0:
-        return _frame(np.array([], dtype="int64"), dict.fromkeys(_EMPTY, np.array([], "int64")), end)
-    codes, code_ids = customer_codes(ids)
-    sums = _per_customer(codes, day, amount, len(code_ids))
-    return _frame(code_ids[sums["present"]], sums, end)
+    per_customer = days.groupby("customer_id", sort=True).agg(
+        first=("day", "min"), last=("day", "max"), orders=("day", "size"), total_spend=("amount", "sum"))
+    marketer = pd.DataFrame({
+        "customer_id": per_customer.index.to_numpy(),
+        "first_order_date": _dates(per_customer["first"]),
+        "last_order_date": _dates(per_customer["last"]),
+        "days_since_last_order": (end - per_customer["last"]).to_numpy(dtype="int64"),
+        "orders": per_customer["orders"].to_numpy(dtype="int64"),
+        "total_spend": per_customer["total_spend"].to_numpy(dtype="float64"),
+    })
+    btyd = btyd_summary(orders, as_of, value, refunds)
+    return pd.concat([marketer, btyd.drop(columns="customer_id")], axis=1)
 
 
-_EMPTY = ("orders", "total_spend", "first_day_spend", "purchase_days", "first", "last")
-
-
-def _frame(ids: np.ndarray, sums: dict, end: int) -> pd.DataFrame:
-    frequency = (sums["purchase_days"] - 1).astype("float64")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, (sums["total_spend"] - sums["first_day_spend"]) / frequency, 0.0)
-    return pd.DataFrame({
-        "customer_id": ids,
-        "first_order_date": (sums["first"] * SECONDS_PER_DAY).view("datetime64[s]"),
-        "last_order_date": (sums["last"] * SECONDS_PER_DAY).view("datetime64[s]"),
-        "days_since_last_order": (end - sums["last"]).astype("int64"),
-        "orders": sums["orders"].astype("int64"),
-        "total_spend": np.asarray(sums["total_spend"], "float64"),
-        "frequency": frequency,
-        "recency": (sums["last"] - sums["first"]).astype("float64"),
-        "T": (end - sums["first"]).astype("float64"),
-        "monetary_value": monetary,
-    }, copy=False)  # the arrays are new: no need to copy them again
+def _dates(days: pd.Series) -> np.ndarray:
+    """Days since 1970 as dates (datetime64[s], the kit's time unit)."""
+    return (days.to_numpy(dtype="int64") * SECONDS_PER_DAY).view("datetime64[s]")
 
 
 def rfm_segment_table() -> pd.DataFrame:

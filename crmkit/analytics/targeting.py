@@ -29,7 +29,8 @@ from crmkit._random import as_generator
 from crmkit.analytics._checks import check_choice
 from crmkit.analytics.btyd import probabilistic_clv
 from crmkit.analytics.recommend import basket_matrix, popular_items, purchases, recommend_for
-from crmkit.analytics.rfm import rfm, rfm_scores
+from crmkit.analytics.rfm import rfm_scores
+from crmkit.analytics.rfm_fast import rfm_fast
 from crmkit.analytics.segments import behaviour_features, segment_customers
 from crmkit.errors import ConfigError
 
@@ -80,7 +81,7 @@ class IdicData:
 def _marketer_view(world, as_of, segments: int, seed: int) -> pd.DataFrame:
     """RFM segment, predicted-value rank and behaviour segment of every customer."""
     ids = world.customers[["customer_id"]]
-    summary = rfm(world.orders, as_of)
+    summary = rfm_fast(world.orders, as_of)
     scores = rfm_scores(summary)[["customer_id", "segment"]].rename(columns={"segment": "rfm_segment"})
     value = probabilistic_clv(summary, 365)[["customer_id", "predicted_value"]]
     value["value_rank"] = value["predicted_value"].rank(ascending=False, method="first").astype("int64")

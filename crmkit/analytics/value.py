@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from crmkit.analytics.btyd import probabilistic_clv  # noqa: F401  (imported from here by analytics.flow)
-from crmkit.analytics.rfm import as_day, rfm
+from crmkit.analytics.order_days import as_day
+from crmkit.analytics.rfm_fast import rfm_fast
 from crmkit.errors import ConfigError
 
 
@@ -52,7 +53,7 @@ def historical_value(orders: pd.DataFrame, as_of, days: int | None = None, value
     0            1       1   20.0
     1            2       1    5.0
     """
-    summary = rfm(orders, as_of, value=value) if days is None else _recent(orders, as_of, days, value)
+    summary = rfm_fast(orders, as_of, value=value) if days is None else _recent(orders, as_of, days, value)
     return summary[["customer_id", "orders", "total_spend"]].rename(columns={"total_spend": "value"})
 
 
@@ -60,7 +61,7 @@ def _recent(orders: pd.DataFrame, as_of, days: int, value: str) -> pd.DataFrame:
     if not isinstance(days, (int, np.integer)) or days < 1:
         raise ConfigError(f"days: {days!r} is not allowed; give a whole number of days, at least 1")
     start = pd.Timestamp(as_day(as_of) - days + 1, unit="D")
-    return rfm(orders[orders["ordered_at"] >= start], as_of, value=value)
+    return rfm_fast(orders[orders["ordered_at"] >= start], as_of, value=value)
 
 
 def simple_clv(margin, retention_rate, discount_rate, periods: int | None = None):
@@ -148,7 +149,7 @@ def retention_clv(orders: pd.DataFrame, as_of, period_days: int = 365, discount_
     """
     if not isinstance(periods, (int, np.integer)) or periods < 1:
         raise ConfigError(f"periods: {periods!r} is not allowed; give a whole number, at least 1")
-    summary = rfm(orders, as_of)
+    summary = rfm_fast(orders, as_of)
     active = summary["days_since_last_order"] < period_days
     was_active = _active_before(orders, as_of, period_days, summary)
     lapsed = ~was_active & (summary["T"] >= 2 * period_days)  # bought before the period before last, then idle
@@ -163,7 +164,7 @@ def retention_clv(orders: pd.DataFrame, as_of, period_days: int = 365, discount_
 
 def _active_before(orders, as_of, period_days, summary) -> pd.Series:
     """Whether each customer of ``summary`` bought in the period before the last one."""
-    before = rfm(orders, pd.Timestamp(as_day(as_of) - period_days, unit="D"))
+    before = rfm_fast(orders, pd.Timestamp(as_day(as_of) - period_days, unit="D"))
     recent = before.loc[before["days_since_last_order"] < period_days, "customer_id"]
     return summary["customer_id"].isin(recent)
 

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from crmkit.analytics._checks import require_columns
-from crmkit.analytics.rfm import rfm
+from crmkit.analytics.rfm_fast import rfm_fast
 from crmkit.analytics.value import historical_value
 
 
@@ -40,7 +40,7 @@ def value_baselines(orders: pd.DataFrame, as_of, horizon_days: int) -> pd.DataFr
     0            1     10.0         20.0
     1            2     10.0          0.0
     """
-    buyers = rfm(orders, as_of)[["customer_id"]]
+    buyers = rfm_fast(orders, as_of)[["customer_id"]]
     last = historical_value(orders, as_of, days=horizon_days).set_index("customer_id")["value"]
     buyers["last_period"] = buyers["customer_id"].map(last).fillna(0.0)
     buyers["average"] = buyers["last_period"].mean()

@@ -161,3 +161,39 @@ def test_segments_do_not_recover_personas_perfectly(make_world, seed):
     # ... yet the segments carry persona signal: party hosts sit in champions far more than in hibernating
     share = pd.crosstab(scored.segment, scored.persona, normalize="index")["party_host"]
     assert share["champions"] > 5 * share["hibernating"]
+
+
+# --- the readable rfm and the fast kernel ----------------------------------------------------------
+
+
+@given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 40 * 24), st.floats(0, 500).map(lambda x: round(x, 2)),
+                          st.floats(0, 600).map(lambda x: round(x, 2)), st.integers(-5, 50)),
+                min_size=0, max_size=40),
+       st.integers(0, 45), st.booleans(), st.booleans())
+def test_the_readable_rfm_and_the_fast_kernel_give_the_same_table(rows, end_day, with_refunds, text_ids):
+    """rfm (a groupby per customer) and rfm_fast (bit-packed keys and bincounts) agree on any orders."""
+    from crmkit.analytics.btyd import btyd_summary
+    from crmkit.analytics.rfm_fast import rfm_fast
+
+    start = pd.Timestamp("2024-01-01")
+    ids = [f"c{r[0]}" if text_ids else r[0] for r in rows]
+    orders = pd.DataFrame({"order_id": range(len(rows)), "customer_id": pd.Series(ids, dtype=object if text_ids else "int64"),
+                           "ordered_at": pd.to_datetime([start + pd.Timedelta(hours=r[1]) for r in rows]),
+                           "net_amount": pd.Series([r[2] for r in rows], dtype="float64")})
+    refunds = pd.DataFrame({"order_id": range(len(rows)), "amount": [r[3] for r in rows],
+                            "refunded_at": pd.to_datetime([start + pd.Timedelta(days=r[4]) for r in rows])})
+    refunds = refunds[refunds["amount"] > 400] if with_refunds else None  # a few, some after as_of
+    as_of = start + pd.Timedelta(days=end_day)
+    readable, fast = rfm(orders, as_of, refunds=refunds), rfm_fast(orders, as_of, refunds=refunds)
+    pd.testing.assert_frame_equal(readable, fast, check_exact=False, rtol=1e-9, atol=1e-9)
+    btyd = btyd_summary(orders, as_of, refunds=refunds)
+    pd.testing.assert_frame_equal(btyd, readable[["customer_id", *BTYD]])
+
+
+def test_the_readable_rfm_and_the_fast_kernel_agree_on_a_world(world):
+    from crmkit.analytics.rfm_fast import rfm_fast
+
+    for refunds in (None, world.refunds):
+        pd.testing.assert_frame_equal(rfm(world.orders, world.observed_until, refunds=refunds),
+                                      rfm_fast(world.orders, world.observed_until, refunds=refunds),
+                                      check_exact=False, rtol=1e-9)
