@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = ["plot_rfm_segments", "plot_cohort_retention", "plot_survival", "plot_whale_curve"]
 
+import numpy as np
 import pandas as pd
 
 from crmkit.analytics._checks import require_columns
@@ -53,6 +54,10 @@ def plot_rfm_segments(scores: pd.DataFrame, value: str = "total_spend", ax=None)
 def plot_cohort_retention(cohorts: pd.DataFrame, months: int = 12, ax=None):
     """Heatmap of cohort retention: a row per monthly cohort, a column per month since.
 
+    Every cell is written out; the colour bar spans months 1 onwards only, since month 0 is
+    100 % by definition and would wash out the rest (its cells stay uncoloured); no grid
+    lines cross the cells, whatever the style.
+
     Parameters
     ----------
     cohorts : DataFrame
@@ -73,16 +78,28 @@ def plot_cohort_retention(cohorts: pd.DataFrame, months: int = 12, ax=None):
     >>> ax = plot_cohort_retention(cohorts)
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['2024-01', '2024-02']
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['100%', '100%', '40%']
     """
     import seaborn as sns
+    from matplotlib.ticker import PercentFormatter
 
     require_columns(cohorts, ["cohort", "months_since", "retention"], "cohorts")
     shown = cohorts[cohorts["months_since"] <= months]
     table = shown.pivot(index="cohort", columns="months_since", values="retention")
     table.index = pd.DatetimeIndex(table.index).strftime("%Y-%m")
-    ax = new_axes(ax, (1.5 + 0.55 * table.shape[1], 1.0 + 0.22 * len(table)))
-    sns.heatmap(table, vmin=0, vmax=table.drop(columns=0, errors="ignore").max().max() or 1, cmap="Blues",
-                annot=table.shape[0] <= 24, fmt=".0%", annot_kws={"fontsize": 6}, cbar=False, ax=ax)
+    first = table.columns == 0  # month 0: left out of the colour scale, written in grey
+    later = table.loc[:, ~first].to_numpy(dtype=float)
+    top = float(np.nanmax(later)) if np.isfinite(later).any() else 1.0
+    size = 6 if len(table) <= 24 else 5
+    ax = new_axes(ax, (2.7 + 0.55 * table.shape[1], 1.0 + 0.22 * len(table)))
+    sns.heatmap(table, mask=np.broadcast_to(first, table.shape), vmin=0, vmax=top or 1.0, cmap="Blues",
+                annot=True, fmt=".0%", annot_kws={"fontsize": size}, linewidths=0, ax=ax,
+                cbar_kws={"label": "share of the cohort buying (months 1+)", "format": PercentFormatter(1, decimals=None)})
+    for row, value in enumerate(table.loc[:, first].iloc[:, 0] if first.any() else []):
+        if pd.notna(value):
+            ax.text(list(table.columns).index(0) + 0.5, row + 0.5, f"{value:.0%}", ha="center", va="center", fontsize=size, color="0.45")
+    ax.grid(False)
     ax.set(xlabel="months since the first order", ylabel="cohort",
            title="Share of each cohort buying, month by month (synthetic data)")
     return ax
