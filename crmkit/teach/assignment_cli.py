@@ -38,6 +38,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                                              "(default: OUT/instructor/secret.key; or set CRMKIT_ASSIGNMENT_SECRET)")
     build.add_argument("--customers", type=int, help="customers per world (default: the assignment's own)")
     build.add_argument("--format", default="parquet", choices=["parquet", "csv"], help="how the tables are written")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(func=_build)
 
     grade = actions.add_parser("grade", help="run each submitted notebook in a sandbox and grade it from the key")
@@ -49,6 +50,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     grade.add_argument("--memory-mb", type=int, default=4096, help="address-space limit per process (default 4096)")
     grade.add_argument("--require-sandbox", action="store_true",
                        help="fail instead of running submissions as the current user when not root")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.set_defaults(func=_grade)
 
     export = actions.add_parser("export-nbgrader", help="write the assignment as an nbgrader source notebook")
@@ -62,7 +64,8 @@ def _build(args) -> int:
     from crmkit.teach.assignments import build_assignment
 
     manifest = build_assignment(args.course, args.assignment, args.roster, args.out, template=args.template,
-                                secret_file=args.secret_file, customers=args.customers, format=args.format)
+                                secret_file=args.secret_file, customers=args.customers, format=args.format,
+                                progress=not args.quiet)
     print(f"built {len(manifest['students'])} student folders in {args.out}/students/ and the key in "
           f"{args.out}/instructor/ (keep that folder private)")
     for warning in manifest["warnings"]:
@@ -76,7 +79,8 @@ def _grade(args) -> int:
 
     limits = Limits(wall_seconds=args.wall_seconds, cell_seconds=args.cell_seconds, cpu_seconds=args.cpu_seconds,
                     memory_bytes=args.memory_mb * 2**20)
-    report = grade_assignment(args.folder, args.submissions, limits=limits, require_isolation=args.require_sandbox)
+    report = grade_assignment(args.folder, args.submissions, limits=limits, require_isolation=args.require_sandbox,
+                              progress=not args.quiet)
     print(report.totals[["student_id", "points", "max_points", "run_status", "seconds"]].to_string(index=False))
     for warning in sorted(set(report.totals["warning"]) - {""}):
         print(f"warning: {warning}")

@@ -116,13 +116,14 @@ def answer_key(world, spec: Assignment) -> dict:
 
 def build_assignment(course: str, assignment: str, roster, out: str | Path, *, template: str | None = None,
                      secret_file: str | Path | None = None, customers: int | None = None,
-                     format: str = "parquet") -> dict:
+                     format: str = "parquet", progress: bool = False) -> dict:
     """Build every student's folder and the instructor's key; returns the instructor manifest.
 
     ``template`` names the shipped assignment (default: ``assignment``); ``secret_file``
     defaults to ``out/instructor/secret.key``. Building again with the same secret gives the
     same worlds. Everything is built in a temporary folder beside ``out`` and moved into
     place at the end: a build that fails leaves nothing behind (no secret, no empty folders).
+    ``progress=True`` shows a progress bar, one step per student (on stderr).
     """
     spec = get_assignment(template or assignment)
     for label, value in (("course", course), ("assignment", assignment)):
@@ -135,14 +136,17 @@ def build_assignment(course: str, assignment: str, roster, out: str | Path, *, t
     secret_path = Path(secret_file) if secret_file else out / INSTRUCTOR / SECRET_FILE
     secret, new_secret = _secret_for(secret_path)
     with staging_folder(out) as staging:
-        manifest = _build_into(staging, spec, course, assignment, roster, secret, customers, format)
+        manifest = _build_into(staging, spec, course, assignment, roster, secret, customers, format, progress)
         if new_secret is not None:  # written last, and only when everything else was built
             _write_secret(staging / INSTRUCTOR / SECRET_FILE if secret_file is None else secret_path, new_secret)
         publish(staging, out)
     return manifest
 
 
-def _build_into(staging: Path, spec: Assignment, course, assignment, roster, secret, customers, format) -> dict:
+def _build_into(staging: Path, spec: Assignment, course, assignment, roster, secret, customers, format,
+                progress: bool = False) -> dict:
+    from tqdm.auto import tqdm
+
     import crmkit as ck
     from crmkit.world.world import World
 
@@ -153,7 +157,7 @@ def _build_into(staging: Path, spec: Assignment, course, assignment, roster, sec
         raise ConfigError(f"{spec.notebook}: solution text survived in the student edition")
     notebook, seeds, key, warnings = f"{assignment}.ipynb", {}, {}, []
     (staging / STUDENTS).mkdir()
-    for student in roster["student_id"]:
+    for student in tqdm(roster["student_id"], desc="building", unit="student", disable=not progress):
         seeds[student] = student_seed(secret, course, assignment, student)
         world = ck.simulate(spec.case, customers=customers, seed=seeds[student], progress=False)
         _write_student(staging / STUDENTS / student, world, handout, notebook, format)

@@ -59,14 +59,15 @@ class GradeReport:
 
 
 def grade_assignment(folder: str | Path, submissions: str | Path, *, limits: Limits | None = None,
-                     require_isolation: bool = False) -> GradeReport:
+                     require_isolation: bool = False, progress: bool = False) -> GradeReport:
     """Run and grade every roster student's submission in ``submissions``.
 
     A submission is ``submissions/<id>/<notebook>`` (or the only ``.ipynb`` in
     ``submissions/<id>/``, or ``submissions/<id>/<assignment>/<notebook>`` as nbgrader
     collects them, or ``submissions/<id>.ipynb``). Raises :class:`ConfigError` only for what
     the instructor must fix (a folder that is not a built assignment, a sandbox that cannot
-    be set up); nothing in a submission makes it fail.
+    be set up); nothing in a submission makes it fail. ``progress=True`` shows a progress
+    bar, one step per student (on stderr).
     """
     folder, submissions = Path(folder), Path(submissions)
     manifest, key = (_read_json(folder / INSTRUCTOR / name) for name in (MANIFEST_FILE, KEY_FILE))
@@ -75,7 +76,9 @@ def grade_assignment(folder: str | Path, submissions: str | Path, *, limits: Lim
     spec = get_assignment(manifest["template"])
     target = folder / INSTRUCTOR / "grades"
     grades, totals = [], []
-    for student in manifest["students"]:
+    from tqdm.auto import tqdm
+
+    for student in tqdm(manifest["students"], desc="grading", unit="student", disable=not progress):
         rows, total = _grade_student(student, folder, submissions, manifest, key[student], spec, target,
                                      limits or Limits(), require_isolation)
         grades += rows
