@@ -104,3 +104,29 @@ def test_a_file_that_is_not_a_warehouse_is_refused(tmp_path):
     with pytest.raises(DataError, match="notes.duckdb.*not a DuckDB warehouse"):
         kpi(notes, "nps")
     assert notes.read_text() == "my notes"
+
+
+def _department_views_in_pandas(world) -> dict[str, pd.DataFrame]:
+    open_deals = world.opportunities[~world.opportunities["is_closed"]]
+    open_cases = world.cases[world.cases["closed_at"].isna()]
+    return {
+        "marketing": world.customers[["customer_id", "region", "acquisition_source", "loyalty_tier", "email_opt_in",
+                                      "sms_opt_in", "mail_opt_in"]],
+        "sales": open_deals[["opportunity_id", "customer_id", "stage", "amount", "close_date", "owner_staff_id"]],
+        "service": open_cases[["case_id", "customer_id", "reason", "priority", "opened_at", "is_complaint"]],
+    }
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_departments_view_equals_the_same_selection_in_pandas(warehouses, seed):
+    world, path = warehouses[seed]
+    con = connect_warehouse(path)
+    try:
+        in_sql = {name: con.execute(f"SELECT * FROM {view}").df() for name, view in DEPARTMENT_VIEWS.items()}
+    finally:
+        con.close()
+    for name, expected in _department_views_in_pandas(world).items():
+        expected = expected.reset_index(drop=True)
+        labels = {c: object for c, t in expected.dtypes.items() if isinstance(t, pd.CategoricalDtype)}
+        got = in_sql[name].astype({c: expected[c].dtype for c in expected.columns if c not in labels})
+        pd.testing.assert_frame_equal(got, expected.astype(labels), check_dtype=False, obj=name)
