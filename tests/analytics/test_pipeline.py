@@ -10,7 +10,6 @@ import pytest  # noqa: E402
 
 from crmkit.analytics import conversion_funnel, holdout_forecast, monthly_demand  # noqa: E402
 from crmkit.analytics import pipeline as P  # noqa: E402
-from crmkit.analytics import sales_reps  # noqa: E402
 from crmkit.errors import DataError  # noqa: E402
 from crmkit.plots import sales as plots  # noqa: E402
 from tests.analytics.conftest import SEEDS  # noqa: E402
@@ -98,19 +97,6 @@ def test_weighted_forecast_multiplies_amount_by_the_vendor_probability(make_worl
     by_stage = P.pipeline_by_stage(hubspot)
     assert by_stage.deals.sum() == len(pipe)
     assert by_stage.weighted_amount.sum() == pytest.approx(expected)
-
-
-def test_rep_activity_counts_every_sales_activity_once(make_world):
-    w = make_world("pschse", CUSTOMERS, 1)
-    table = sales_reps.rep_activity(w.activities, w.staff)
-    sales_staff = w.staff[w.staff.role.astype(str).isin(sales_reps.SALES_ROLES)].staff_id
-    sales_acts = w.activities[w.activities.staff_id.isin(sales_staff)]
-    assert table.activities.sum() == len(sales_acts)
-    assert table.done.sum() == (sales_acts.status == "done").sum()
-    assert (table.done == table[["calls", "emails", "meetings", "tasks"]].sum(axis=1)).all()
-    assert (table.activities == table.done + table.planned + table.cancelled).all()
-    assert set(table.role.astype(str)) <= set(sales_reps.SALES_ROLES)
-    assert len(sales_reps.rep_activity(w.activities, w.staff, roles=None)) > len(table)
 
 
 def test_sales_plots_draw_the_world_on_the_given_axes(make_world):
