@@ -105,3 +105,13 @@ def test_views_differ_between_worlds_of_different_seeds():
 
     one, two = (crm_type_views(ck.simulate("pschse", customers=2000, seed=seed, progress=False)) for seed in (1, 2))
     assert not np.isclose(one["strategic"].table["value"].iloc[1], two["strategic"].table["value"].iloc[1])
+
+
+def test_the_prepared_views_hold_what_the_plain_pieces_give(views, world):
+    pd.testing.assert_frame_equal(views("operational").data,
+                                  work_by_month(world.orders, world.cases, world.campaign_members, world.activities))
+    pd.testing.assert_frame_equal(views("collaborative_partners").data, partner_data_matrix(world.partners))
+    again = crm_type_views(world)
+    for key in CRM_TYPES:
+        assert again(key).headline == views(key).headline
+        pd.testing.assert_frame_equal(again(key).table, views(key).table)
