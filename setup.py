@@ -26,6 +26,7 @@ package_data = {
     "crmkit.analytics.sql": ["*.sql"],  # the warehouse's views and KPIs
     "crmkit.teach.data.assignments": ["*.ipynb"],
     "crmkit.teach.data": ["solutions.json"],  # the lessons' worked solutions, for checks.solution(name)
+    "crmkit.vendor.reveal": ["*.js", "*.css", "*.md", "LICENSE"],  # inlined by `crmkit present --to html`
 }
 for name, folder in DATA_ROOTS.items():
     found = data_packages(name, folder)

@@ -48,6 +48,11 @@ def _datasets(args) -> int:
 
 
 def _present(args) -> int:
+    if args.to == "html":  # a file to hand out, not a live session
+        from crmkit.lecture_html import write_slides_html
+
+        print(f"wrote {write_slides_html(args.notebook, args.out)}")
+        return 0
     from crmkit.lecture import present
 
     present(args.notebook, mode=args.mode, port=args.port, launch=not args.dry_run)
@@ -93,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     present.add_argument("--mode", choices=["slides", "widgets"], default="slides")
     present.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
     present.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
+    present.add_argument("--to", choices=["html"], help="write the executed lesson as one self-contained, offline "
+                                                         "reveal.js slide file instead of starting a session")
+    present.add_argument("--out", help="with --to html: the file to write (default: LESSON.slides.html beside it)")
     present.set_defaults(func=_present)
 
     # Each part of the kit adds its own commands.

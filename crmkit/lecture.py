@@ -12,6 +12,9 @@ or from a terminal (``python -m crmkit.lecture --help``)::
     python -m crmkit.lecture check notebooks/*.ipynb           # cells without a slide type
     python -m crmkit.lecture add-slide-metadata notebooks/*.ipynb
 
+To hand slides out (e-mail, LMS, a lectern PC without internet), ``crmkit present LESSON
+--to html`` writes one self-contained reveal.js file instead (:mod:`crmkit.lecture_html`).
+
 RISE builds the slides from each cell's ``metadata.slideshow.slide_type``; a lesson without
 it shows as one long slide, so :func:`missing_slide_metadata` checks for it and
 :func:`add_slide_metadata` proposes it from the headings.
