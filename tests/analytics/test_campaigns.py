@@ -53,12 +53,13 @@ def test_uplift_estimate_recovers_the_true_uplift_better_than_the_naive_rate(mak
     w = make_world("pschse", CUSTOMERS, seed)
     table = C.uplift_vs_truth(_results(w), w.campaign_members, w.truth.campaign_uplift)
     near = table.true_uplift.between(table.uplift_low - 0.02, table.uplift_high + 0.02)
-    # Measured on seeds 1-3: 9, 9 and 8 of 9 campaigns covered; mean absolute error of the
-    # estimate 0.05-0.08 against 0.17-0.19 for the treated response rate.
+    # Measured on seeds 1-3 (calibrated worlds): every campaign covered; mean absolute error
+    # of the estimate 0.04-0.06 against 0.12-0.14 for the treated response rate. The margin
+    # is relative: the naive error is the baseline purchase rate, which moves with the case.
     assert near.mean() >= 0.75
     estimate_error = (table.uplift - table.true_uplift).abs().mean()
     naive_error = (table.naive_uplift - table.true_uplift).abs().mean()
-    assert estimate_error <= naive_error - 0.08
+    assert estimate_error <= 0.5 * naive_error
 
 
 def test_attribution_credits_add_up_to_the_attributed_sales(make_world):
