@@ -9,7 +9,7 @@ Run: .venv/bin/python benchmarks/bench_analytics.py [--customers 1000000] [--wor
      .venv/bin/python benchmarks/bench_analytics.py --world PATH   (reuse a world saved as Parquet)
      add --save PATH to keep the simulated world for the next run, --no-flow to time RFM only,
      --flow-only to time the flow only (its peak memory is then the flow's), --no-sqlite to skip
-     writing the SQLite store (minutes on 1M customers).
+     writing the SQLite store (minutes on 1M customers), --store-only to time only that writing.
 Targets on 1M customers, 2 cores: the whole flow under 60 s and under 6 GB peak memory.
 
 Three data sets, all timed in this one run:
@@ -177,14 +177,11 @@ def run(orders: pd.DataFrame, as_of: pd.Timestamp, loop_customers: int) -> float
     return ours_s
 
 
-def time_flow(world_path: Path, scratch: Path, rfm_seconds: float | None, sqlite: bool = True) -> None:
+def time_flow(world_path: Path, scratch: Path, rfm_seconds: float | None, sqlite: bool = True,
+              flow: bool = True) -> None:
     """The whole flow pipeline on the saved world, stage by stage, beside RFM's time; then
     the writing of the store alone, DuckDB beside SQLite."""
-    import resource
-
     import crmkit as ck
-    from crmkit.analytics.flow import run_flow
-
     from crmkit.world.loading import read_world
 
     start = time.perf_counter()
@@ -195,6 +192,21 @@ def time_flow(world_path: Path, scratch: Path, rfm_seconds: float | None, sqlite
           f"{len(world.source_records):,} source records")
     print(f"  {'stage':<40} {'wall s':>9}")
     print(f"  {'(load the observed tables into memory)':<40} {loaded:>9.1f}")
+    if flow:
+        _run_flow(world, scratch, rfm_seconds)
+    print("\nWriting the observed tables of the central store (identity resolution aside):")
+    for fmt in ("duckdb", "sqlite") if sqlite else ("duckdb",):
+        start = time.perf_counter()
+        written = world.save(scratch / f"store-{fmt}", format=fmt, include_truth=False)
+        seconds = time.perf_counter() - start
+        print(f"  {fmt:<8} {seconds:>9.1f} s  {rows / seconds:>12,.0f} rows/s  {written.stat().st_size / 1024**3:.2f} GB")
+
+
+def _run_flow(world, scratch: Path, rfm_seconds: float | None) -> None:
+    import resource
+
+    from crmkit.analytics.flow import run_flow
+
     flow = run_flow(world, database=scratch / "central.duckdb")
     for stage, seconds in flow.seconds.items():
         print(f"  {stage:<40} {seconds:>9.1f}")
@@ -209,12 +221,6 @@ def time_flow(world_path: Path, scratch: Path, rfm_seconds: float | None, sqlite
     if rfm_seconds is not None:
         print(f"\nSide by side on this world: RFM over its {len(world.orders):,} orders {rfm_seconds:.2f} s; "
               f"the whole flow pipeline {total:.0f} s, of which the central store {flow.seconds['store']:.0f} s.")
-    print("\nWriting the observed tables of the central store (identity resolution aside):")
-    for fmt in ("duckdb", "sqlite") if sqlite else ("duckdb",):
-        start = time.perf_counter()
-        written = world.save(scratch / f"store-{fmt}", format=fmt, include_truth=False)
-        seconds = time.perf_counter() - start
-        print(f"  {fmt:<8} {seconds:>9.1f} s  {rows / seconds:>12,.0f} rows/s  {written.stat().st_size / 1024**3:.2f} GB")
 
 
 def main() -> None:
@@ -227,6 +233,7 @@ def main() -> None:
     parser.add_argument("--no-flow", action="store_true", help="skip the flow pipeline")
     parser.add_argument("--flow-only", action="store_true", help="skip the RFM timings")
     parser.add_argument("--no-sqlite", action="store_true", help="skip writing the SQLite store (minutes on 1M)")
+    parser.add_argument("--store-only", action="store_true", help="only the writing of the store, DuckDB beside SQLite")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         world = args.world
@@ -237,12 +244,12 @@ def main() -> None:
         else:
             print(f"World: {world}")
         rfm_seconds = None
-        if not args.flow_only:
+        if not (args.flow_only or args.store_only):
             orders, as_of = load_orders(world)
             rfm_seconds = run(orders, as_of, args.loop_customers)
             del orders
         if not args.no_flow:
-            time_flow(world, Path(scratch), rfm_seconds, sqlite=not args.no_sqlite)
+            time_flow(world, Path(scratch), rfm_seconds, sqlite=not args.no_sqlite, flow=not args.store_only)
 
 
 if __name__ == "__main__":
