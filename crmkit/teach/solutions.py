@@ -30,7 +30,7 @@ _TOPIC = re.compile(r"""lessons\.checks\(\s*["'](\w+)["']""")
 _CHECK = re.compile(r"""\.check\(\s*["'](\w+)["']""")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class WorkedSolution:
     """The worked solution to one exercise, or why it is not shown (``code`` is then None).
 
@@ -44,6 +44,9 @@ class WorkedSolution:
 
     def __str__(self) -> str:
         return self.code if self.code is not None else self.note
+
+    def __repr__(self) -> str:  # what a console shows: the code itself, not a record of it
+        return f"Worked solution to {self.exercise!r}:\n{self.code}" if self.code is not None else self.note
 
     def _repr_markdown_(self) -> str:
         if self.code is None:

@@ -75,6 +75,7 @@ def test_a_worked_solution_opens_only_after_a_first_attempt():
     checks.check("mean", 99.0)  # a wrong attempt is an attempt
     opened = checks.solution("mean")
     assert str(opened) == "aov = orders.net_amount.mean()"
+    assert repr(opened) == "Worked solution to 'mean':\naov = orders.net_amount.mean()"
     assert "```python\naov = orders.net_amount.mean()\n```" in opened._repr_markdown_()
     checks.check("top", 20.0)
     assert checks.solution("top").code is None and "ask your instructor" in str(checks.solution("top"))
