@@ -19,6 +19,7 @@ help:
 	@echo "make student-edition  regenerate lessons/ and the worked solutions from notebooks/"
 	@echo "make test       install (if needed) and run every test, timing each phase"
 	@echo "make test-browser  only the browser tests (needs Debian's chromium)"
+	@echo "make test-slow  the minutes-long checks left out of make test (explorer cells never stall a batch run)"
 	@echo "make datasets   regenerate the shipped datasets in datasets/"
 	@echo "make docs       regenerate docs/data_dictionary.md from the data dictionary"
 	@echo "make bench      run the speed and memory benchmarks"
