@@ -34,7 +34,7 @@ def _generate(args) -> int:
     check_output_path(args.out, args.format, field="--out")  # before minutes of simulating
     path = generate(args.case, out=args.out, customers=args.customers, seed=args.seed, format=args.format,
                     workers=args.workers, scheduler=args.scheduler, include_truth=not args.no_truth, progress=not args.quiet,
-                    force=args.force)
+                    overwrite=args.overwrite, force=args.force)
     print(f"wrote {path}")
     return 0
 
@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run the blocks on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786) instead of "
                           "--workers; Parquet parts are written by its workers, which must see --out at the same path")
     gen.add_argument("--no-truth", action="store_true", help="leave the hidden truth out (for handing out)")
+    gen.add_argument("--overwrite", action="store_true",
+                     help="replace --out even if it is not a world crmkit wrote (a world it wrote is always replaced)")
     gen.add_argument("--force", action="store_true",
                      help="make the world even if its estimated size is past the kit's bound (see crmkit.world.budget)")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
