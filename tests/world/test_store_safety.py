@@ -173,3 +173,12 @@ def test_a_hand_out_carries_no_seed(tmp_path, fmt):
     assert "seed" not in config and "seed" not in manifest and "world_id" not in manifest
     assert "424242" not in text
     assert ck.load_world(path).config.seed != 424242
+
+
+def test_the_command_line_replaces_a_folder_with_overwrite(tmp_path):
+    from crmkit.cli import main
+
+    folder = _users_folder(tmp_path)
+    assert main(["generate", "retailer", "--customers", "50", "--format", "csv", "--out", str(folder),
+                 "--quiet", "--overwrite"]) == 0
+    assert not (folder / "thesis.txt").exists() and len(ck.load_world(folder).customers) == 50
