@@ -27,7 +27,8 @@ from crmkit.errors import DataError
 from crmkit.world.vocabulary import terms
 
 
-CATEGORY_FEATURES = {"lead_source": "lead_source", "rating": "lead_rating", "region": "region"}
+# Feature -> its vocabulary; None: the world's own values (a case names its regions in world.yaml).
+CATEGORY_FEATURES = {"lead_source": "lead_source", "rating": "lead_rating", "region": None}
 
 
 def lead_features(leads: pd.DataFrame, activities: pd.DataFrame, first_days: int = 1) -> pd.DataFrame:
@@ -76,12 +77,14 @@ def lead_features(leads: pd.DataFrame, activities: pd.DataFrame, first_days: int
     return out.reset_index(drop=True)
 
 
-def _design_matrix(features: pd.DataFrame) -> pd.DataFrame:
-    # One column per vocabulary value, so training and scoring always get the same columns.
-    parts = [pd.get_dummies(pd.Categorical(features[col].astype(str), categories=terms(vocab)), prefix=col)
+def _design_matrix(features: pd.DataFrame, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    # One column per vocabulary value (or per value seen in training), so training and scoring
+    # always get the same columns.
+    parts = [pd.get_dummies(pd.Categorical(features[col].astype(str), categories=terms(vocab) if vocab else None), prefix=col)
              for col, vocab in CATEGORY_FEATURES.items()]
     numeric = features[["from_campaign", "early_activities", "early_inbound"]].reset_index(drop=True)
-    return pd.concat([*parts, numeric], axis=1).astype(float)
+    matrix = pd.concat([*parts, numeric], axis=1).astype(float)
+    return matrix if columns is None else matrix.reindex(columns=list(columns), fill_value=0.0)
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def score_leads(scorer: LeadScorer, leads: pd.DataFrame, activities: pd.DataFram
     Reads the columns of :func:`lead_features`; see :func:`fit_lead_scorer` for an example.
     """
     features = lead_features(leads, activities, scorer.first_days)
-    score = scorer.model.predict_proba(_design_matrix(features).to_numpy())[:, 1]
+    score = scorer.model.predict_proba(_design_matrix(features, scorer.columns).to_numpy())[:, 1]
     return pd.DataFrame({"lead_id": features.lead_id.to_numpy(), "score": score})
 
 

@@ -59,6 +59,12 @@ def load_dataset(name: str = "pschse"):
                  {k: v.copy() for k, v in world.truth.items()})
 
 
+def _geography(world):
+    from crmkit.world.words import words_of
+
+    return words_of(world.config).geography
+
+
 def data_card(name: str, world) -> str:
     """The dataset's card: what it is, how it was made, and what is in it."""
     spec = DATASETS[name]
@@ -73,6 +79,7 @@ by the crmkit simulator; none describes a real customer. {world.config.descripti
 - Case configuration: `case_studies/{spec['case']}/world.yaml` (copied here as `world.yaml`)
 - Customers: {spec['customers']:,}; master seed: {spec['seed']}
 - crmkit {version('crmkit')}, Faker {version('faker')} (pinned; names come from its word lists)
+- Places and names: Faker locale {_geography(world).locale}; every amount in {_geography(world).currency}
 - Observation window: {world.config.calendar.start_date} to {world.config.calendar.observed_until};
   hold-out period of {world.config.calendar.holdout_months} months (only in the truth)
 - Rebuild: `crmkit datasets {name}` (a test checks that the rebuild is byte-identical)
