@@ -89,13 +89,20 @@ def test_top_decile_share(lesson, worlds):
     spend = worlds.on.orders.groupby("customer_id").net_amount.sum().sort_values(ascending=False)
     n = round(0.1 * len(spend))  # round() instead of int(): within the tolerance
     by_orders = worlds.on.orders.groupby("customer_id").size().sort_values(ascending=False)  # ties broken anyhow
-    messages = assert_mistakes(lesson, "top_decile_share", spend.head(n).sum() / spend.sum(), {
+    wrong = {
         "by_orders": spend.loc[by_orders.index[: int(0.1 * len(spend))]].sum() / spend.sum(),
         "ten_customers": spend.head(10).sum() / spend.sum(),
         "all_customers": spend.head(int(0.1 * len(worlds.on.customers))).sum() / spend.sum(),
         "percent": 100 * spend.head(n).sum() / spend.sum(),
-    })
-    assert "net_amount" in messages["by_orders"] and "never ordered" in messages["all_customers"]
+    }
+    # In a grocer nearly every customer buys: when sizing the 10% on every customer moves the
+    # cut-off by a buyer or two, the share stays within the tolerance and is rightly accepted.
+    slip_shows = int(0.1 * len(worlds.on.customers)) - int(0.1 * len(spend)) >= 3
+    if not slip_shows:
+        del wrong["all_customers"]
+    messages = assert_mistakes(lesson, "top_decile_share", spend.head(n).sum() / spend.sum(), wrong)
+    assert "net_amount" in messages["by_orders"]
+    assert not slip_shows or "never ordered" in messages["all_customers"]
     # however the ties on the order count are broken, ranking by orders is recognised
     ranked = worlds.on.orders.groupby("customer_id").size().rename("n").to_frame().join(spend.rename("spend"))
     for ascending_spend in (True, False):

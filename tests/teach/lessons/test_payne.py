@@ -12,12 +12,15 @@ import pytest
 import crmkit as ck
 from crmkit.teach.lessons import checks
 
-SEEDS = (1, 2)
+# Seed 7 is lesson 05's own. On seed 1 (3,000 customers) the "opened in the year" slip happens
+# to give the right answer, as it can when few complaints straddle the turn of the year; the
+# exercise set's validate() reports such a clash rather than show a message that cannot apply.
+SEEDS = (2, 7)
 
 
 @lru_cache(maxsize=2)
 def make_world(seed: int):
-    return ck.simulate("pschse", customers=2000, seed=seed, progress=False)
+    return ck.simulate("pschse", customers=3000, seed=seed, progress=False)
 
 
 @pytest.fixture(params=SEEDS, scope="module")

@@ -17,7 +17,7 @@ SEEDS = (1, 2)
 
 @lru_cache(maxsize=2)
 def make_world(seed: int):
-    return ck.simulate("pschse", customers=2000, seed=seed, progress=False)
+    return ck.simulate("pschse", customers=3000, seed=seed, progress=False)
 
 
 @pytest.fixture(params=SEEDS, scope="module")
