@@ -161,7 +161,8 @@ def _stop_workers(pool: ProcessPoolExecutor, before: set, grace: float = 2.0) ->
         manager.join(grace)
 
 
-def _progress(iterable, total: int, customers: int, show: bool | None):
+def progress_bar(iterable, total: int, customers: int, show: bool | None):
+    """``iterable`` of blocks wrapped in a tqdm bar counting customers (none for one or two blocks)."""
     if show is False or (show is None and total <= 2):
         return iterable
     from tqdm.auto import tqdm
@@ -174,7 +175,7 @@ def iter_world(config: WorldConfig, workers: int = 1, progress: bool | None = No
 
     Use this to stream a large world to disk without holding it in memory.
     """
-    yield from _progress(run_blocks(world_block, config, workers), block_count(config), config.customers, progress)
+    yield from progress_bar(run_blocks(world_block, config, workers), block_count(config), config.customers, progress)
 
 
 def global_tables(config: WorldConfig) -> dict[str, pd.DataFrame]:
@@ -191,7 +192,8 @@ def _empty(name: str, truth: bool = False) -> pd.DataFrame:
     return conform(pd.DataFrame({c: [] for c in spec.column_names}), spec)
 
 
-def _check_workers(workers: Any) -> int:
+def check_workers(workers: Any) -> int:
+    """Return ``workers`` as an int of 1 or more, else raise :class:`ConfigError`."""
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ConfigError(f"workers = {workers!r}: must be a whole number of 1 or more")
     return int(workers)
@@ -234,7 +236,7 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
     """
     from crmkit.world.world import World
 
-    workers = _check_workers(workers)
+    workers = check_workers(workers)
     if seed is not None:
         overrides["seed"] = master_entropy(seed)
     config = load_config(source, customers=customers, **overrides)
@@ -245,7 +247,7 @@ def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int 
     else:
         from crmkit.world.dask_blocks import run_blocks_on
 
-        blocks = _progress(run_blocks_on(client, world_block, config), block_count(config), config.customers, progress)
+        blocks = progress_bar(run_blocks_on(client, world_block, config), block_count(config), config.customers, progress)
     for block in blocks:
         for name, df in block.items():
             parts[name].append(df)

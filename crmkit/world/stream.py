@@ -13,7 +13,7 @@ from crmkit._random import SeedLike, master_entropy
 from crmkit.world.budget import check_budget
 from crmkit.world.cases import load_config
 from crmkit.world.dask_blocks import dask_client, run_blocks_on
-from crmkit.world.engine import _check_workers, _progress, block_count, global_tables, run_blocks, world_block
+from crmkit.world.engine import check_workers, progress_bar, block_count, global_tables, run_blocks, world_block
 from crmkit.world.store import WorldWriter, write_parquet_parts
 
 
@@ -43,7 +43,7 @@ def generate(source="pschse", out: str | Path = "world", customers: int | None =
     With a Dask ``client`` (or a ``scheduler`` address to connect to) the blocks run as tasks
     on that cluster instead of ``workers`` local processes; the world is the same.
     """
-    workers = _check_workers(workers)
+    workers = check_workers(workers)
     if seed is not None:
         overrides["seed"] = master_entropy(seed)
     config = load_config(source, customers=customers, **overrides)
@@ -57,10 +57,10 @@ def generate(source="pschse", out: str | Path = "world", customers: int | None =
             writer.write(global_tables(config))
             if format == "parquet":
                 blocks = run(parquet_block, writer.tmp, include_truth)
-                for rows, truth_rows in _progress(blocks, block_count(config), config.customers, progress):
+                for rows, truth_rows in progress_bar(blocks, block_count(config), config.customers, progress):
                     writer.count(rows, truth_rows)
             else:
-                for block in _progress(run(world_block), block_count(config), config.customers, progress):
+                for block in progress_bar(run(world_block), block_count(config), config.customers, progress):
                     writer.write(*split_truth(block))
             return writer.finish()
         except BaseException:
