@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 
-from crmkit.errors import ConfigError
+from crmkit.errors import CrmkitError
 from crmkit.planning.io import load_plan
 from crmkit.planning.model import Plan
 from crmkit.planning.msproject_csv import write_msproject_csv
@@ -47,8 +48,8 @@ def run_export(args) -> int:
     """Write the plan; print where. Returns 0, or 2 with a message for a bad plan."""
     try:
         path = WRITERS[args.format](load_plan(args.plan), args.out)
-    except ConfigError as error:
-        print(f"crmkit plan export: {error}")
+    except CrmkitError as error:
+        print(f"crmkit plan export: error: {error}", file=sys.stderr)
         return 2
     print(f"wrote {path}")
     return 0
@@ -58,8 +59,8 @@ def run_summary(args) -> int:
     """Print :func:`summary_text`. Returns 0, or 2 with a message for a bad plan."""
     try:
         print(summary_text(load_plan(args.plan), runs=args.runs, seed=args.seed))
-    except ConfigError as error:
-        print(f"crmkit plan summary: {error}")
+    except CrmkitError as error:
+        print(f"crmkit plan summary: error: {error}", file=sys.stderr)
         return 2
     return 0
 

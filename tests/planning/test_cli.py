@@ -67,7 +67,9 @@ def test_each_summary_date_says_whose_it_is_and_the_project_finishes_after_its_m
 
 def test_an_unknown_plan_gives_exit_code_2_and_a_message(parser, capsys):
     assert run(parser, "summary", "acme") == 2
-    assert "plan 'acme' not found" in capsys.readouterr().out
+    out = capsys.readouterr()
+    assert "plan 'acme' not found" in out.err and out.out == ""
+    assert len(out.err.strip().splitlines()) == 1
 
 
 def test_a_bad_format_is_refused_by_argparse(parser):
