@@ -85,9 +85,9 @@ class World:
         return pd.Series({name: len(df) for name, df in self.tables.items()}, name="rows")
 
     def save(self, path: str | Path, format: str = "csv", include_truth: bool = True, overwrite: bool = False) -> Path:
-        """Save the world to ``path`` as ``csv``, ``parquet`` (folders) or ``sqlite`` (a .db file).
+        """Save the world to ``path`` as ``csv``, ``parquet`` (folders), ``sqlite`` (a .db file) or ``duckdb``.
 
-        The truth goes to a ``truth/`` folder (or a separate ``.truth.db`` file) so it can
+        The truth goes to a ``truth/`` folder (or a separate ``.truth.db`` / ``.truth.duckdb``) so it can
         be withheld, readable by the owner only; ``include_truth=False`` leaves it out, and
         the seed with it (a hand-out). A world saved before at ``path`` is replaced; any
         other file or folder there is refused unless ``overwrite=True``. Returns the path
