@@ -1,6 +1,7 @@
 """What the checks on loading a world cost, against loading it unchecked (prints figures).
 
 Run: .venv/bin/python benchmarks/bench_load.py [--customers 1000000] [--workers 2] [--format parquet]
+     .venv/bin/python benchmarks/bench_load.py --world W   (a world saved before, e.g. by bench_world)
 
 The world is generated once with ``crmkit generate`` into a temporary folder; then it is
 loaded alternately with ``verify=False`` (the baseline: read and restore types) and
@@ -64,15 +65,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--format", default="parquet", choices=["csv", "parquet", "sqlite"])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--world", type=Path, help="measure this saved world instead of generating one")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="crmkit-bench-load-"))
     try:
-        target = folder / ("world.db" if args.format == "sqlite" else "world")
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "crmkit.cli", "generate", "pschse", "--customers", str(args.customers),
-                        "--seed", "1", "--format", args.format, "--workers", str(args.workers), "--out", str(target),
-                        "--quiet"], check=True)
-        print(f"generated {args.customers:,} customers ({args.format}) in {time.perf_counter() - start:.1f} s")
+        target = args.world or folder / ("world.db" if args.format == "sqlite" else "world")
+        if args.world is None:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "crmkit.cli", "generate", "pschse", "--customers",
+                            str(args.customers), "--seed", "1", "--format", args.format, "--workers",
+                            str(args.workers), "--out", str(target), "--quiet"], check=True)
+            print(f"generated {args.customers:,} customers ({args.format}) in {time.perf_counter() - start:.1f} s")
         plain, checked, alone = [], [], []
         for _ in range(args.repeats):  # alternated, so a noisy moment hits all alike
             plain.append(load_seconds(target, verify=False))
