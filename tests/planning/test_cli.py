@@ -29,6 +29,7 @@ def run(parser, *argv):
 def test_export_writes_the_file(parser, tmp_path, capsys, fmt, name):
     assert run(parser, "export", "pschse", "--format", fmt, "--out", str(tmp_path / name)) == 0
     assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / name).stat().st_mode & 0o777 == 0o644  # a file to share, not a private one
     assert "wrote" in capsys.readouterr().out
     if fmt == "mspdi":
         assert ET.parse(tmp_path / name).getroot().tag == "{http://schemas.microsoft.com/project}Project"
