@@ -12,7 +12,6 @@ key. Every check writes the answers so far to ``answers.json``, whole or not at 
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from crmkit.errors import ConfigError, describe_allowed
 from crmkit.teach.answer_codec import encode_answer
 from crmkit.teach.describe import kind_of, labels_kind
 from crmkit.teach.diagnose import compare
+from crmkit.teach.exercise_set import snapshot
 from crmkit.teach.exercises import RECORDED_MESSAGE
 from crmkit.teach.results import Result
 from crmkit.teach.views import WorldView
@@ -130,13 +130,13 @@ class AssignmentChecks:
         exercise = self._questions[self._known(name)]
         result = self._judge(exercise, answer)
         attempts = self._records.get(name, (None, None, 0))[2] + 1
-        self._records[name] = (_snapshot(answer), result, attempts)
+        self._records[name] = (snapshot(answer), result, attempts)
         self.save()
         return result
 
     def answer(self, name: str):
         """The answer last checked for ``name`` (as it was then), or None."""
-        return _snapshot(self._records.get(self._known(name), (None,))[0])
+        return snapshot(self._records.get(self._known(name), (None,))[0])
 
     def results(self) -> pd.DataFrame:
         """One row per question: exercise, status, correct, mistake, message, attempts."""
@@ -199,10 +199,3 @@ class AssignmentChecks:
 
     def _repr_html_(self) -> str:
         return self.results().drop(columns="message").to_html(index=False)
-
-
-def _snapshot(answer):
-    try:
-        return copy.deepcopy(answer)
-    except Exception:  # an object that cannot be copied is kept as it is
-        return answer

@@ -105,7 +105,7 @@ class ExerciseSet:
         else:
             result = exercise.judge(answer, self._reference(name), self._mistakes(name), self._view)
         self._last[name] = result
-        self._answers[name] = _snapshot(answer)
+        self._answers[name] = snapshot(answer)
         self._attempts[name] = self._attempts.get(name, 0) + 1
         return result
 
@@ -139,7 +139,7 @@ class ExerciseSet:
 
     def answer(self, name: str):
         """The answer last checked for ``name`` (as it was then), or None."""
-        return _snapshot(self._answers.get(self._known(name)))
+        return snapshot(self._answers.get(self._known(name)))
 
     def results(self) -> pd.DataFrame:
         """One row per exercise: its last result (status ``not_attempted`` before any check).
@@ -217,7 +217,7 @@ class ExerciseSet:
         return self.results().drop(columns="message").to_html(index=False)
 
 
-def _snapshot(answer):
+def snapshot(answer):
     """A copy of an answer, so later changes to the learner's variable do not rewrite the record."""
     try:
         return copy.deepcopy(answer)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
+
+from crmkit.planning.cli import register
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +17,11 @@ def jvm():
     if not jpype.isJVMStarted():
         jpype.startJVM()
     return jpype
+
+
+@pytest.fixture
+def parser():
+    """The `crmkit plan` command line, as crmkit.cli builds it."""
+    parser = argparse.ArgumentParser(prog="crmkit")
+    register(parser.add_subparsers(dest="command"))
+    return parser

@@ -15,3 +15,9 @@ def network_plan(*rows, start=dt.date(2026, 1, 5), **kwargs):
         for code, days, preds in rows
     ]
     return plan_from_table(table, start=start, **kwargs)
+
+
+def run(parser, *argv):
+    """Run ``crmkit plan ARGV`` with ``parser``; return its exit code."""
+    args = parser.parse_args(["plan", *argv])
+    return args.func(args)

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from crmkit.planning.cli import register
 from crmkit.planning.io import plan_folder
-
-
-@pytest.fixture
-def parser():
-    parser = argparse.ArgumentParser(prog="crmkit")
-    register(parser.add_subparsers(dest="command"))
-    return parser
-
-
-def run(parser, *argv):
-    args = parser.parse_args(["plan", *argv])
-    return args.func(args)
+from tests.planning.planning_helpers import run
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("mspdi", "pschse.xml"), ("csv", "pschse.csv")])

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 
 import pytest
 
 from crmkit.errors import ConfigError
 from crmkit.planning import Estimate, load_plan, risk, simulate
-from crmkit.planning.cli import register
 from crmkit.planning.io import plan_folder
 from crmkit.planning.launch import launch_risk
 from crmkit.planning.model import Link
+from tests.planning.planning_helpers import run
 
 
 @pytest.mark.parametrize(("make", "words"), [
@@ -48,16 +47,6 @@ def test_the_largest_allowed_run_count_is_accepted_without_drawing():
     assert risk.MAX_RUNS * 49 <= risk.MAX_CELLS
 
 
-@pytest.fixture
-def parser():
-    parser = argparse.ArgumentParser(prog="crmkit")
-    register(parser.add_subparsers(dest="command"))
-    return parser
-
-
-def run(parser, *argv):
-    args = parser.parse_args(["plan", *argv])
-    return args.func(args)
 
 
 def test_summary_with_too_many_runs_exits_2_with_one_line(parser, capsys):
