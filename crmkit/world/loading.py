@@ -142,28 +142,11 @@ def _read_database(db: Path, specs: dict[str, Table]):
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise DataError(f"{db}: cannot open the database ({_short(exc)})") from None
-    try:
-        meta = dict(con.execute("SELECT key, value FROM _crmkit").fetchall())
-        config = load_config(yaml.safe_load(meta["config"]))
-        manifest = json.loads(meta["manifest"])
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("rows"), dict):
-            raise DataError(f"{db}: the _crmkit manifest row is damaged (it lacks the 'rows' of each table)")
-        tables = {}
-        for name, spec in specs.items():
-            where = f"{db}:{name}"
-            try:
-                tables[name] = conform(sql.read_table(con, spec), spec, where)
-            except CrmkitError:
-                raise
-            except _READ_ERRORS as exc:
-                raise DataError(f"{where}: table {name!r} cannot be read ({_short(exc)})") from None
-    except CrmkitError:
-        raise
-    except _READ_ERRORS as exc:
-        raise DataError(f"{db}: not a crmkit world database ({_short(exc)})") from None
-    finally:
-        con.close()
-    return config, manifest, tables
+
+    def read_meta(con) -> dict:
+        return dict(con.execute("SELECT key, value FROM _crmkit").fetchall())
+
+    return _read_store(db, con, specs, read_meta, sql.read_table, sqlite3.Error)
 
 
 def _read_duckdb(db: Path, specs: dict[str, Table]):
@@ -173,23 +156,31 @@ def _read_duckdb(db: Path, specs: dict[str, Table]):
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as exc:
         raise DataError(f"{db}: cannot open the database ({_short(exc)})") from None
+    return _read_store(db, con, specs, duck.read_meta, duck.read_table, duckdb.Error)
+
+
+def _read_store(db: Path, con, specs: dict[str, Table], read_meta, read_table, store_error):
+    """A database world's config, manifest and tables (SQLite or DuckDB: they differ only in
+    how they are opened and read); every damage becomes one DataError. Closes ``con``."""
+    errors = (*_READ_ERRORS, store_error)
     try:
-        meta = duck.read_meta(con)
+        meta = read_meta(con)
         config = load_config(yaml.safe_load(meta["config"]))
         manifest = json.loads(meta["manifest"])
         if not isinstance(manifest, dict) or not isinstance(manifest.get("rows"), dict):
             raise DataError(f"{db}: the _crmkit manifest row is damaged (it lacks the 'rows' of each table)")
         tables = {}
         for name, spec in specs.items():
+            where = f"{db}:{name}"
             try:
-                tables[name] = conform(duck.read_table(con, spec), spec, f"{db}:{name}")
-            except (*_READ_ERRORS, duckdb.Error) as exc:
-                if isinstance(exc, CrmkitError):
-                    raise
-                raise DataError(f"{db}:{name}: table {name!r} cannot be read ({_short(exc)})") from None
+                tables[name] = conform(read_table(con, spec), spec, where)
+            except CrmkitError:
+                raise
+            except errors as exc:
+                raise DataError(f"{where}: table {name!r} cannot be read ({_short(exc)})") from None
     except CrmkitError:
         raise
-    except (*_READ_ERRORS, duckdb.Error) as exc:
+    except errors as exc:
         raise DataError(f"{db}: not a crmkit world database ({_short(exc)})") from None
     finally:
         con.close()
