@@ -94,7 +94,8 @@ def _generated_notebook(spec: Assignment) -> dict:
     layout = spec.layout
     lines = ["import pandas as pd", "", "import crmkit as ck", "from crmkit.teach.assignments import assignment_checks",
              "", 'world = ck.load_world("world")', f"checks = assignment_checks(world, {spec.name!r})"]
-    setup = "\n".join(lines + [(layout.get("setup") or "").strip(), "world"]).replace("\n\nworld", "\nworld")
+    extra = (layout.get("setup") or "").strip()
+    setup = "\n".join(lines + ([extra] if extra else []) + ["world"])
     cells = [_markdown(f"# Assignment: {spec.title}\n\n{INTRO}\n\n{(layout.get('intro') or '').strip()}".strip()),
              _code(setup)]
     for number, exercise in enumerate(spec.exercises, start=1):
