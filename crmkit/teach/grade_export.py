@@ -62,15 +62,17 @@ def canvas_table(totals: pd.DataFrame, roster: pd.DataFrame, column: str) -> pd.
     return table[CANVAS_COLUMNS + [column]]
 
 
-def moodle_table(totals: pd.DataFrame, roster: pd.DataFrame, column: str) -> pd.DataFrame:
-    """One row per roster student for Moodle's CSV grade import: identifiers, points, a one-line feedback."""
+def moodle_table(totals: pd.DataFrame, roster: pd.DataFrame, column: str, rubric_points: float = 0.0) -> pd.DataFrame:
+    """One row per roster student for Moodle's CSV grade import: identifiers, points, a one-line feedback
+    (saying how many points the instructor still grades by hand, if any)."""
+    pending = f" ({rubric_points:g} of them graded by your instructor, not included yet)" if rubric_points else ""
     roster = roster.reset_index(drop=True)
     by_student = totals.set_index("student_id")
     table = pd.DataFrame({"ID number": roster["student_id"].astype(str),
                           "Email address": _roster_column(roster, "Email address")})
     table[column] = roster["student_id"].map(by_student["points"]).fillna(0.0).round(2)
     table[f"{column} feedback"] = roster["student_id"].map(
-        lambda s: f"{by_student.loc[s, 'points']:g} of {by_student.loc[s, 'max_points']:g} points; run: "
+        lambda s: f"{by_student.loc[s, 'points']:g} of {by_student.loc[s, 'max_points']:g} points{pending}; run: "
                   f"{by_student.loc[s, 'run_status']}. Details in your feedback file." if s in by_student.index else "")
     return table
 
@@ -80,7 +82,8 @@ def feedback_text(student: str, title: str, grades: pd.DataFrame, total: pd.Seri
     auto = total["max_points"] - rubric_points
     lines = [f"# {title}: feedback for {student}", "",
              f"**Points: {total['points']:g} of {auto:g}** graded automatically"
-             + (f"; {rubric_points:g} more are graded by your instructor with the rubric below (not included yet)."
+             + (f"; {rubric_points:g} more are graded by your instructor with a rubric (not included yet; the "
+                f"rubric is in the message of that question when your notebook handed it in)."
                 if rubric_points else "."), "",
              f"Your notebook was run from the top: {total['run_status']}"
              + (f" ({total['run_message']})." if total["run_message"] else "."), ""]
@@ -98,7 +101,7 @@ def write_grades_out(target: Path, report_grades: pd.DataFrame, report_totals: p
     written = [write_private(target / "canvas_grades.csv",
                              canvas_table(report_totals, roster, assignment).to_csv(index=False).encode()),
                write_private(target / "moodle_grades.csv",
-                             moodle_table(report_totals, roster, assignment).to_csv(index=False).encode())]
+                             moodle_table(report_totals, roster, assignment, rubric_points).to_csv(index=False).encode())]
     folder = private_folder(target / "feedback")
     for total in report_totals.itertuples(index=False):
         total = pd.Series(total._asdict())
