@@ -15,7 +15,6 @@ command wrote (it leaves a ``.crmkit-book`` marker): nothing else is ever overwr
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile

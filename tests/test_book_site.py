@@ -11,14 +11,10 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from course.book import build
 from course.lesson_facts import lesson_facts
 from crmkit.teach.editions import secret_lines
 from course.links import broken_links, outside_resources, read_page, site_pages
-
-pytest.importorskip("sphinx_book_theme", reason="the `book` extra is not installed (make install)")
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
