@@ -35,7 +35,7 @@ def pert_table(plan: Plan) -> pd.DataFrame:
 
     >>> from crmkit.planning import load_plan
     >>> pert_table(load_plan("pschse")).loc["1.1.2", ["expected", "variance"]].round(3).tolist()
-    [6.333, 1.0]
+    [4.167, 0.25]
     """
     rows = {
         task.code: {

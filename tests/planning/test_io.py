@@ -36,3 +36,27 @@ def test_a_bad_launch_milestone_is_refused(tmp_path):
     (folder / "plan.yaml").write_text(text)
     with pytest.raises(ConfigError, match="launch_milestone is '99'"):
         load_plan(folder)
+
+
+def test_the_people_carry_rates_and_availability():
+    plan = load_plan("pschse")
+    assert plan.person("Integrator").rate > plan.person("Trainer").rate > 0
+    assert plan.person("Project manager").max_units == 0.5 and plan.person("Nobody").rate == 0
+    assert set(plan.resources) >= {p.name for p in plan.people}
+
+
+@pytest.mark.parametrize(("person", "words"), [
+    ("{name: Ben, rate: -5}", "rate of Ben is -5"),
+    ("{name: Ben, rate: cheap}", "rate of Ben is 'cheap'"),
+    ("{name: Ben, max_units: 0}", "max_units of Ben is 0"),
+    ("{name: Ben, max_units: 50}", "max_units of Ben is 50"),
+])
+def test_a_bad_rate_or_availability_is_one_clear_line(tmp_path, person, words):
+    folder = shutil.copytree(plan_folder("pschse"), tmp_path / "plan")
+    text = (folder / "plan.yaml").read_text()
+    start = text.index("    - {name: Ben,")
+    end = text.index("\n", start)
+    (folder / "plan.yaml").write_text(text[:start] + f"    - {person}" + text[end:])
+    with pytest.raises(ConfigError, match=words) as error:
+        load_plan(folder)
+    assert "\n" not in str(error.value) and "allowed" in str(error.value)

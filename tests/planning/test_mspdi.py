@@ -41,7 +41,7 @@ def test_every_element_is_in_the_ms_project_namespace(exported):
 
 def test_links_carry_the_mspdi_type_codes_and_lags_in_tenths_of_minutes(exported):
     root = ET.parse(exported[2]).getroot()
-    task = next(t for t in root.iterfind("p:Tasks/p:Task", NS) if t.find("p:WBS", NS).text == "6.2.2.4")
+    task = next(t for t in root.iterfind("p:Tasks/p:Task", NS) if t.find("p:WBS", NS).text == "6.2.4.2")
     link = task.find("p:PredecessorLink", NS)
     assert link.find("p:Type", NS).text == str(LINK_TYPE_CODES["FF"]) == "0"
     assert link.find("p:LinkLag", NS).text == str(1 * 8 * 60 * 10)

@@ -16,7 +16,7 @@ def test_pert_expected_duration_and_variance():
     assert estimate.expected == pytest.approx((3 + 24 + 15) / 6)
     assert estimate.variance == pytest.approx(4.0)
     table = pert_table(load_plan("pschse"))
-    assert table.loc["5.1.1", "expected"] == pytest.approx((12 + 4 * 17 + 30) / 6)
+    assert table.loc["5.4.1", "expected"] == pytest.approx((12 + 4 * 17 + 30) / 6)
 
 
 def test_the_same_seed_gives_the_same_runs_and_no_global_state_is_touched():
