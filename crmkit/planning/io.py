@@ -60,6 +60,7 @@ def load_plan(source: str | Path = "pschse") -> Plan:
         name=str(meta.get("name", folder.name)),
         title=str(meta.get("title", "")),
         people=_people(meta),
+        reserve_share=_reserve_share(meta),
     )
 
 
@@ -126,6 +127,14 @@ def _people(meta: dict) -> tuple[Resource, ...]:
                           max_units=p.get("max_units", 1.0)) for p in people)
 
 
+def _reserve_share(meta: dict) -> float:
+    share = _mapping(meta, "contingency_reserve").get("share_of_effort", 0.0)
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise ConfigError(f"contingency_reserve.share_of_effort is {share!r}; allowed: a share of the WBS's "
+                          "effort from 0 to 1, like 0.15")
+    return float(share)
+
+
 def _date(meta: dict, key: str) -> dt.date:
     value = meta.get(key)
     if isinstance(value, dt.date):
@@ -147,6 +156,7 @@ def plan_from_table(
     title: str = "",
     resources: tuple[str, ...] = (),
     people: tuple[Resource, ...] = (),
+    reserve_share: float = 0.0,
 ) -> Plan:
     """Build a plan from a WBS table, raising :class:`ConfigError` on its first error.
 
@@ -181,4 +191,5 @@ def plan_from_table(
         title=title,
         resources=tuple(dict.fromkeys([*resources, *(person.name for person in people)])),
         people=people,
+        reserve_share=reserve_share,
     )

@@ -190,6 +190,7 @@ class Plan:
     title: str = ""
     resources: tuple[str, ...] = ()
     people: tuple[Resource, ...] = ()
+    reserve_share: float = 0.0
 
     def person(self, name: str) -> Resource:
         """The resource called ``name``; a name without a row in plan.yaml costs nothing."""

@@ -41,7 +41,7 @@ def test_a_bad_launch_milestone_is_refused(tmp_path):
 def test_the_people_carry_rates_and_availability():
     plan = load_plan("pschse")
     assert plan.person("Integrator").rate > plan.person("Trainer").rate > 0
-    assert plan.person("Project manager").max_units == 0.5 and plan.person("Nobody").rate == 0
+    assert plan.person("Marketing lead").max_units == 0.5 and plan.person("Nobody").rate == 0
     assert set(plan.resources) >= {p.name for p in plan.people}
 
 
@@ -60,3 +60,11 @@ def test_a_bad_rate_or_availability_is_one_clear_line(tmp_path, person, words):
     with pytest.raises(ConfigError, match=words) as error:
         load_plan(folder)
     assert "\n" not in str(error.value) and "allowed" in str(error.value)
+
+
+def test_a_bad_contingency_share_is_one_clear_line(tmp_path):
+    folder = shutil.copytree(plan_folder("pschse"), tmp_path / "plan")
+    text = (folder / "plan.yaml").read_text().replace("share_of_effort: 0.15", "share_of_effort: 15")
+    (folder / "plan.yaml").write_text(text)
+    with pytest.raises(ConfigError, match=r"contingency_reserve.share_of_effort is 15; allowed: a share .* from 0 to 1"):
+        load_plan(folder)
