@@ -45,11 +45,17 @@ def cost_table(plan: Plan) -> pd.DataFrame:
     (np.float64(2800.0), True)
     """
     per_leaf = assignments(plan).groupby("wbs_code")[["hours", "cost"]].sum()
-    rows = {}
-    for task in plan.tasks:
-        inside = [code for code in per_leaf.index if code == task.code or code.startswith(task.code + ".")]
-        rows[task.code] = {"name": task.name, "kind": task.kind, "work": per_leaf.loc[inside, "hours"].sum(),
-                           "cost": per_leaf.loc[inside, "cost"].sum()}
+    work = dict.fromkeys((task.code for task in plan.tasks), 0.0)
+    cost = dict(work)
+    for code, hours, money in zip(per_leaf.index, per_leaf["hours"], per_leaf["cost"], strict=True):
+        parts = code.split(".")
+        for depth in range(1, len(parts) + 1):  # the leaf and each of its ancestors
+            ancestor = ".".join(parts[:depth])
+            if ancestor in work:
+                work[ancestor] += hours
+                cost[ancestor] += money
+    rows = {task.code: {"name": task.name, "kind": task.kind, "work": work[task.code], "cost": cost[task.code]}
+            for task in plan.tasks}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("wbs_code")
 
 
