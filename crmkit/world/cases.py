@@ -72,7 +72,7 @@ def _set_path(raw: dict, path: str, value: Any, origin: str) -> None:
                 raise ConfigError(f"{origin}: override {path!r}: {where!r} has {len(node)} items; "
                                   f"allowed: an index from 0 to {len(node) - 1}")
         elif not isinstance(node, dict):
-            shown = repr(node) if len(repr(node)) <= 40 else type(node).__name__
+            shown = repr(node) if len(repr(node)) <= 40 else type(node).__name__  # fixed: a value short enough to quote
             raise ConfigError(f"{origin}: override {path!r}: {where!r} is a setting ({shown}), not a section "
                               f"with settings; write {where}=<value> to change it")
         elif not last and key not in node:

@@ -31,7 +31,7 @@ from crmkit.world.dictionary import Table, conform, observed_tables, table_spec,
 from crmkit.world.ops.components import GLOBAL_COMPONENTS
 from crmkit.world.orders import products_table
 
-ID_STRIDE = 100_000_000  # room for the rows of one table in one block of customers
+ID_STRIDE = 100_000_000  # fixed: room for the rows of one table in one block of customers
 
 
 def _spec(name: str) -> Table:

@@ -15,10 +15,11 @@ from crmkit.errors import ConfigError
 from crmkit.world.names import draw_index
 from crmkit.world.ops.service_history import value_at
 from crmkit.world.timeline import DAYS_PER_MONTH
+from crmkit.world.units import MINUTES_PER_DAY, SECONDS_PER_DAY
 from crmkit.world.vocabulary import code_of, terms
 from crmkit.world.words import words_of
 
-MINUTES = 1 / 1440
+MINUTES = 1 / MINUTES_PER_DAY
 
 
 def _weights(mapping: dict, vocab: str) -> np.ndarray:
@@ -54,7 +55,7 @@ def complaints(context, rng) -> dict[str, np.ndarray]:
     recorded = np.where(rng.random(n) < desk.miscoded, wrong[rng.integers(0, len(wrong), n)], true_cause)
     by_phone = inter["channel"].to_numpy()[contact] == "call_centre"
     return {
-        "customer": inter["_customer"].to_numpy()[contact], "time": seconds / 86400, "order": order,
+        "customer": inter["_customer"].to_numpy()[contact], "time": seconds / SECONDS_PER_DAY, "order": order,
         "origin": np.where(by_phone, code_of("case_origin", "phone"), code_of("case_origin", "email")),
         "reason": recorded, "true_cause": true_cause,
         "priority": draw_index(rng, _weights(desk.priority, "case_priority"), n),
