@@ -28,8 +28,7 @@ from crmkit.world.words import Words
 # Every block of 10,000 customers is simulated month by month, so the window multiplies every
 # table. The shipped cases observe 2-3 years; 30 years is a whole household's life as a customer.
 MAX_WINDOW_YEARS = 30  # fixed: see above
-# A quarter: a shorter window leaves too few months to compare one with another.
-MIN_WINDOW_DAYS = 90  # fixed: see above
+MIN_WINDOW_DAYS = 90  # fixed: a quarter; a shorter window leaves too few months to compare one with another
 
 
 class Calendar(Section):
@@ -64,9 +63,8 @@ class Persona(Section):
     # Sigma 3 already puts the 95th percentile basket at 140 times the median.
     spend_spread: NonNegative = Field(le=3, description="Log-normal sigma of customer-to-customer differences in basket size.")
     # Spend skew 6 (CDNOW) needs sigma 0.5-1; BG/NBD's dropout: CDNOW a/(a+b) 0.19-0.25 (Fader et al. 2005).
-    # Order spread: as spend_spread. Dropout: a 90% chance of leaving after each purchase is already a one-off buyer.
     order_spread: NonNegative = Field(0.0, le=3, description="Log-normal sigma of order-to-order differences in basket size.")
-    purchase_dropout: Probability = Field(0.0, le=0.9, description="Mean chance of leaving for good right after a purchase.")
+    purchase_dropout: Probability = Field(0.0, le=0.9, description="Mean chance of leaving for good right after a purchase.")  # 0.9: a one-off buyer
     dropout_concentration: Positive = Field(3.0, ge=0.5, le=1000, description="Beta a + b of that chance across customers (CDNOW about 3).")
     buys_at_signup: Probability = Field(0.0, description="Share of new customers whose sign-up is their first purchase.")
     channel_mix: dict[str, Weight]
@@ -100,8 +98,7 @@ class Persona(Section):
 class Phases(Section):
     remark: Remark
     awareness_days: Positive = Field(le=730)  # a considered purchase takes weeks, not years (cases: 10-30)
-    # A thousand orders is years of daily buying: a later phase change never happens.
-    expansion_after_orders: Whole = Field(ge=1, le=1000)
+    expansion_after_orders: Whole = Field(ge=1, le=1000)  # a thousand orders: years of daily buying
     commitment_after_orders: Whole = Field(ge=1, le=1000)
     purchase_multiplier: dict[Literal["exploration", "expansion", "commitment"], Multiplier]
     churn_multiplier: dict[Literal["exploration", "expansion", "commitment"], Annotated[NonNegative, Field(le=10)]]
@@ -174,10 +171,9 @@ class Personalisation(Section):
 
 class Acquisition(Section):
     remark: Remark
-    # Sign-ups may fall to a tenth or rise elevenfold over the window: any steeper is not a going business.
+    # Sign-ups fall to a tenth or rise elevenfold at most; a budget ten times over buys nearly every customer.
     growth: Number = Field(ge=-0.9, le=10, description="Relative rise of monthly sign-ups from first to last month.")
     paid_sources: list[str] = Field(description="Sources that the acquisition budget buys.")
-    # A lever: ten times the paid share already buys nearly every customer (see Multiplier).
     budget_multiplier: NonNegative = Field(le=10, description="Lever: scales the share of customers won through paid sources.")
 
 
@@ -202,18 +198,15 @@ class Campaign(Section):
     objective: str
     channel: str
     start_date: Date
-    days: Whole = Field(ge=1, le=31)  # a campaign runs within a month's simulation step, at most a month
+    days: Whole = Field(ge=1, le=31)  # a campaign is simulated in the month it starts: at most a month
     offer: str
     discount_pct: Probability = 0.0
     targeting_rule: str | None = Field(None, description="Overrides the plan's default targeting rule.")
-    # Invented defaults: a campaign reaches 30% of the known customers it may contact and
-    # keeps 10% of them as an untouched control group (a plan may set both per campaign).
-    audience_share: Probability = Field(0.3, description="Share of eligible customers chosen for the campaign.")
-    control_share: Probability = Field(0.1, description="Share of the chosen kept as a control group.")
+    audience_share: Probability = Field(0.3, description="Share of eligible customers chosen (invented default).")
+    control_share: Probability = Field(0.1, description="Share of the chosen kept as a control group (invented default).")
     uplift_scale: NonNegative = Field(1.0, le=10)  # a multiplier of the personas' response (see Multiplier)
-    # Money in the case's currency: a billion is past any campaign budget, ten thousand past any contact's cost.
-    fixed_cost: NonNegative = Field(0.0, le=1_000_000_000)
-    cost_per_contact: NonNegative = Field(0.0, le=10_000)
+    fixed_cost: NonNegative = Field(0.0, le=1_000_000_000)  # money: a billion is past any campaign budget
+    cost_per_contact: NonNegative = Field(0.0, le=10_000)  # ten thousand is past any contact's cost
     sources: list[str] = Field([], description="For acquisition campaigns: the sign-up sources they are credited with.")
 
     @model_validator(mode="after")
