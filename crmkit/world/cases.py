@@ -15,6 +15,9 @@ from crmkit.errors import ConfigError, describe_allowed
 from crmkit.world.config import WorldConfig
 from crmkit.world.sections import describe_range
 
+# The case a function uses when none is named: the kit's running example (the lessons' company).
+DEFAULT_CASE = "pschse"
+
 
 def _case_root():
     return files("crmkit._case_studies")
@@ -105,7 +108,7 @@ def _format_validation(exc: ValidationError, raw: dict, origin: str) -> str:
     return f"{origin}: {field} = {shown}: {message}{tail}"
 
 
-def load_config(source: str | Path | dict | WorldConfig = "pschse", **overrides: Any) -> WorldConfig:
+def load_config(source: str | Path | dict | WorldConfig = DEFAULT_CASE, **overrides: Any) -> WorldConfig:
     """Load and validate a world configuration.
 
     Parameters
