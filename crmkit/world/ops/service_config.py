@@ -5,8 +5,11 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from crmkit.world.sections import NonNegative, Positive, Probability, Remark, Section, check_keys
+from crmkit.world.vocabulary import terms
+from crmkit.world.words import mapping
 
-REQUEST_REASONS = ("product_question", "order_status", "billing", "account", "loyalty_points", "return_request", "event_booking")
+# Requests are the case reasons that are not a complaint about an order that went wrong.
+REQUEST_REASONS = tuple(r for r in terms("case_reason") if r not in mapping("reason_of_issue").values())
 
 
 def _priorities(v):
