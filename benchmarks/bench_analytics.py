@@ -190,7 +190,7 @@ def time_flow(world_path: Path, scratch: Path, rfm_seconds: float | None, sqlite
     rows = sum(len(t) for t in world.tables.values())
     print(f"\nFlow pipeline on the same world: {len(world.customers):,} customers, {rows:,} observed rows, "
           f"{len(world.source_records):,} source records")
-    print(f"  {'stage':<40} {'wall s':>9}")
+    print(f"  {'stage':<40} {'wall s':>9} {'cpu s':>8}")
     print(f"  {'(load the observed tables into memory)':<40} {loaded:>9.1f}")
     if flow:
         _run_flow(world, scratch, rfm_seconds)
@@ -212,7 +212,7 @@ def _run_flow(world, scratch: Path, rfm_seconds: float | None) -> None:
     after = os.times()
     cpu = after.user - before.user + after.system - before.system  # less sensitive to other jobs than wall time
     for stage, seconds in flow.seconds.items():
-        print(f"  {stage:<40} {seconds:>9.1f}")
+        print(f"  {stage:<40} {seconds:>9.1f} {flow.cpu_seconds[stage]:>8.1f}")
     total = sum(flow.seconds.values())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB on Linux
     print(f"  {'whole flow (run_flow)':<40} {total:>9.1f}   cpu (user + system) {cpu:.1f} s; load average "
