@@ -32,6 +32,7 @@ class Reference:
     status: str
     note: str = ""
     section: str = ""
+    short: str = ""  # the in-text form ("Payne & Frow, 2005") when it cannot be read off the citation
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def parse_reference(key: str, raw: dict) -> Reference:
         status=status,
         note=_text(raw, "note", origin, required=False),
         section=str(raw.get("section", "") or ""),
+        short=_text(raw, "short", origin, required=False),
     )
 
 

@@ -122,8 +122,10 @@ def test_every_reference_has_a_citation_a_status_and_web_addresses():
         assert ref.key == key and ref.citation
         assert ref.status in STATUSES
         assert all(url.startswith(("http://", "https://")) and "..." not in url for url in ref.urls)
-    # every published source confirmed [C] gives at least one address to check it
-    assert all(ref.urls for ref in refs.values() if ref.status == "C" and ref.key not in {"hsieh_2010", "peppers_rogers_2022"})
+    # every published source confirmed [C] gives at least one address to check it, or says why it
+    # has none (its only copy was a document-sharing site: tests/frameworks/test_references.py)
+    assert all(ref.urls or "No stable link" in ref.note or "ISBN" in ref.citation for ref in refs.values()
+               if ref.status == "C" and ref.key not in {"hsieh_2010", "peppers_rogers_2022"})
 
 
 def test_framework_sources_and_reference_keys_used_by_frameworks_exist():
