@@ -95,6 +95,8 @@ def _references_cell(source: str, cited: list[str]) -> str:
     """A "## References" cell with one ``cite(key)`` line per source: those it listed, then new ones."""
     lines = source.splitlines()
     listed = [m.group(1) for line in lines if (m := re.match(r"^- \*\*([\w-]+)\*\*", line))]
+    if not listed:  # a heading over a list that a code cell prints: that cell owns the list
+        return source
     keys = list(dict.fromkeys(listed + cited))
     head = [line for line in lines if not line.startswith("- **")]
     while head and not head[-1].strip():
