@@ -235,3 +235,42 @@ def test_repeated_stage_keys_and_bad_statuses_are_refused():
         parse_reference("y", {"citation": "Y.", "urls": [], "status": "confirmed"})
     with pytest.raises(DataError, match=r"'urls' must be a list of web addresses"):
         parse_reference("y", {"citation": "Y.", "urls": ["www.example.org"], "status": "C"})
+
+
+# --- issue 20: Buttle's supporting conditions, Payne's processes as CRM types ----------------
+
+
+def test_buttle_value_chain_names_its_four_supporting_conditions_and_they_resolve():
+    import crmkit.analytics
+
+    chain = frameworks.load("buttle_value_chain")
+    assert [c.name for c in chain.conditions] == ["Leadership and culture", "Data and IT", "People", "Processes"]
+    assert not set(c.key for c in chain.conditions) & set(chain.stage_keys)
+    for condition in chain.conditions:
+        assert condition.definition and condition.sources
+        for link in condition.links:
+            assert callable(getattr(crmkit.analytics, link.analytics, None)) and link.table in observed_tables()
+    assert all(not frameworks.load(name).conditions for name in frameworks.names() if name != "buttle_value_chain")
+
+
+def test_payne_processes_map_to_the_crm_types_as_the_course_does():
+    types = set(frameworks.load("crm_types").stage_keys)
+    mapping = {stage.key: stage.crm_type for stage in frameworks.load("payne_five_processes").stages}
+    assert mapping == {"strategy_development": "strategic", "value_creation": "strategic",
+                       "multichannel_integration": "operational", "information_management": "analytical",
+                       "performance_assessment": ""}
+    assert set(filter(None, mapping.values())) <= types
+
+
+def test_a_condition_may_lack_links_but_a_stage_may_not():
+    refs = frameworks.references()
+    raw = {"name": "m", "title": "M", "summary": "s", "sources": ["course_documents"],
+           "stages": [{"key": "a", "name": "A", "definition": "d", "sources": ["course_documents"], "links": []}]}
+    with pytest.raises(DataError, match="'links' must be a non-empty list"):
+        parse_framework(raw, "m.yaml", refs)
+    raw["stages"][0]["links"] = [{"analytics": "rfm", "table": "orders", "shows": "x"}]
+    raw["supporting_conditions"] = [{"key": "a", "name": "A2", "definition": "d", "sources": ["course_documents"]}]
+    with pytest.raises(DataError, match="'a' appears more than once"):
+        parse_framework(raw, "m.yaml", refs)
+    raw["supporting_conditions"][0]["key"] = "b"
+    assert parse_framework(raw, "m.yaml", refs).conditions[0].links == ()
