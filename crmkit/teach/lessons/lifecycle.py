@@ -3,7 +3,8 @@
 
 Where the customers stand in Dwyer's phases at the end of the observation window, the month-3
 retention of one year's cohorts, the value of a customer from the world's own retention
-rate, and what five more points of retention add to it.
+rate, what five more points of retention add to it, and which buyers are not worth keeping
+at today's terms (their cost to serve, or their unpaid invoices).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.analytics.customer_view import unprofitable_buyers
 from crmkit.analytics.retention import cohort_retention
 from crmkit.teach import Exercise, Mistake
 
@@ -192,4 +194,48 @@ FIVE_POINTS = Exercise(
     ])
 
 
-EXERCISES = [PHASE_MIX, COHORT, CLV, FIVE_POINTS]
+# --- customers not worth keeping -------------------------------------------------------------------------
+
+REASONS = ["cost to serve", "unpaid invoices"]
+
+
+def _by_reason(lost: pd.DataFrame, unpaid) -> pd.Series:
+    reason = np.where(unpaid, "unpaid invoices", "cost to serve")
+    return pd.Series(reason).value_counts().reindex(REASONS, fill_value=0).rename_axis("reason").rename("buyers")
+
+
+def unprofitable_by_reason(w) -> pd.Series:
+    return unprofitable_buyers(w.customer_costs)["reason"].value_counts().reindex(REASONS, fill_value=0) \
+        .rename_axis("reason").rename("buyers")
+
+
+def _lost(costs: pd.DataFrame) -> pd.DataFrame:
+    return costs[costs["contribution"] < 0]
+
+
+UNPROFITABLE = Exercise(
+    "unprofitable_by_reason",
+    "Not every customer is worth keeping. Among the **buyers** (`customer_costs.orders > 0`), take those with a "
+    "**negative contribution** and sort them by **why**: 'unpaid invoices' if paying what was written off "
+    "(`written_off`) would bring their contribution to zero or above, 'cost to serve' otherwise (their margin does "
+    "not cover delivery, service, payment handling, marketing and returns). Give a Series of counts indexed by "
+    "reason ('cost to serve', 'unpaid invoices').",
+    reference=unprofitable_by_reason,
+    mistakes=[
+        Mistake("non_buyers", "You counted customers who never ordered: their contribution is negative only because "
+                "marketing reached them. Keep the buyers first (orders > 0).",
+                answer=lambda w: _by_reason(_lost(w.customer_costs), (_lost(w.customer_costs)["contribution"]
+                                                                      + _lost(w.customer_costs)["written_off"]) >= 0)),
+        Mistake("any_write_off", "You called every buyer with a write-off an 'unpaid invoices' case. Some would still "
+                "lose money if they had paid everything: add the written-off amount back to the contribution and "
+                "see whether it reaches zero.",
+                answer=lambda w: _by_reason(_lost(w.customer_costs[w.customer_costs["orders"] > 0]),
+                                            _lost(w.customer_costs[w.customer_costs["orders"] > 0])["written_off"] > 0)),
+        Mistake("shares", "Right split, but as shares of the unprofitable buyers. Give the counts of buyers.",
+                answer=lambda w: unprofitable_by_reason(w) / unprofitable_by_reason(w).sum()),
+    ],
+    hint="customer_costs has the contribution and the written-off amount of every customer; "
+         "ck.analytics.unprofitable_buyers does this on any costs table.")
+
+
+EXERCISES = [PHASE_MIX, COHORT, CLV, FIVE_POINTS, UNPROFITABLE]

@@ -12,6 +12,7 @@ import pytest
 import crmkit as ck
 from crmkit.teach.lessons import checks
 from crmkit.teach.lessons.lifecycle import DISCOUNT_RATE, MARGIN
+from tests.teach.lessons.helpers import assert_mistakes
 
 SEEDS = (1, 2)
 CUT = pd.Timestamp("2026-01-01")  # the end of the last observed day, 31 December 2025
@@ -138,3 +139,28 @@ def test_in_an_assignment_the_phase_question_is_recorded_not_checked(world):
     graded = ExerciseSet(world, lesson_exercises("lifecycle"), source="observed")
     assert graded.check("phase_mix_at_end", RIGHT["phase_mix_at_end"](world)).status == "recorded"
     assert graded.check("clv_from_world", RIGHT["clv_from_world"](world)).correct
+
+
+# --- customers not worth keeping (issue 20) -----------------------------------------------------------
+
+
+def by_reason(w):
+    c = w.customer_costs
+    lost = c[(c["orders"] > 0) & (c["contribution"] < 0)]
+    unpaid = (lost["contribution"] + lost["written_off"] >= 0).sum()
+    return pd.Series({"unpaid invoices": unpaid, "cost to serve": len(lost) - unpaid})
+
+
+def test_unprofitable_buyers_by_reason(exercises, world):
+    right = by_reason(world)
+    c = world.customer_costs
+    lost_all = c[c["contribution"] < 0]
+    buyers_lost = c[(c["orders"] > 0) & (c["contribution"] < 0)]
+    any_write_off = (buyers_lost["written_off"] > 0).sum()
+    messages = assert_mistakes(exercises, "unprofitable_by_reason", right, {
+        "non_buyers": pd.Series({"unpaid invoices": right["unpaid invoices"],
+                                 "cost to serve": len(lost_all) - right["unpaid invoices"]}),
+        "any_write_off": pd.Series({"unpaid invoices": any_write_off, "cost to serve": len(buyers_lost) - any_write_off}),
+        "shares": right / right.sum(),
+    })
+    assert "orders > 0" in messages["non_buyers"]
