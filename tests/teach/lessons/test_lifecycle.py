@@ -164,3 +164,18 @@ def test_unprofitable_buyers_by_reason(exercises, world):
         "shares": right / right.sum(),
     })
     assert "orders > 0" in messages["non_buyers"]
+
+
+def test_replacement_cost_of_the_lost_customers(exercises, world):
+    year = 2025
+    before = set(world.orders.loc[world.orders["ordered_at"].dt.year == year - 1, "customer_id"])
+    last = set(world.orders.loc[world.orders["ordered_at"].dt.year == year, "customer_id"])
+    lost = len(before - last)
+    never = len(set(world.customers["customer_id"]) - last)
+    messages = assert_mistakes(exercises, "replacement_cost", lost * 20 * 5.0, {
+        "kept_not_lost": len(before & last) * 20 * 5.0,
+        "keeping_cost": lost * 5.0,
+        "low_multiple": lost * 5 * 5.0,
+        "never_bought": never * 20 * 5.0,
+    })
+    assert "never bought" in messages["never_bought"] and "20" in messages["keeping_cost"]
