@@ -112,3 +112,28 @@ def test_each_known_mistake_gets_its_own_message(checks, world):
             assert result.mistake == mistake
             messages.add(result.message)
         assert len(messages) == len(exercise.mistakes)
+
+
+# --- service for loyal customers (issue 20) -------------------------------------------------------------
+
+
+def within_target_by_tier(world, closed_only=False, days=False, how="mean"):
+    cases = world.cases.merge(world.customers[["customer_id", "loyalty_tier"]], on="customer_id")
+    hours = (cases["closed_at"] - cases["opened_at"]).dt.total_seconds() / 3600
+    if days:
+        hours = (cases["closed_at"] - cases["opened_at"]).dt.days * 24
+    open_for = (_end(world) - cases["opened_at"]).dt.total_seconds() / 3600
+    due = cases["closed_at"].notna() if closed_only else cases["closed_at"].notna() | (open_for > 24)
+    met = (hours <= 24)[due].groupby(cases.loc[due, "loyalty_tier"].astype(str))
+    return met.mean() if how == "mean" else met.sum()
+
+
+def test_service_by_loyalty_tier(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    messages = assert_mistakes(checks, "within_target_by_tier", within_target_by_tier(world), {
+        "closed_cases_only": within_target_by_tier(world, closed_only=True),
+        "count_not_share": within_target_by_tier(world, how="sum"),
+        "whole_days": within_target_by_tier(world, days=True),
+    })
+    assert "big tiers" in messages["count_not_share"]
