@@ -137,3 +137,27 @@ def test_service_by_loyalty_tier(checks, world):
         "whole_days": within_target_by_tier(world, days=True),
     })
     assert "big tiers" in messages["count_not_share"]
+
+
+# --- reliable processing and satisfaction (issue 20) ----------------------------------------------------
+
+
+def csat_gap(world, kinds=("csat",), flip=False, per_issue=False):
+    answers = world.surveys[world.surveys["kind"].isin(kinds)].dropna(subset=["order_id"])
+    answers = answers.merge(world.orders[["order_id", "service_issue"]], on="order_id")
+    wrong = answers[answers["service_issue"] != "none"]
+    fine = answers.loc[answers["service_issue"] == "none", "score"].mean()
+    bad = wrong.groupby("service_issue", observed=True)["score"].mean().mean() if per_issue else wrong["score"].mean()
+    return fine - bad if flip else bad - fine
+
+
+def test_csat_gap_after_orders_that_went_wrong(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    assert csat_gap(world) < 0  # on these worlds an order that went wrong costs satisfaction
+    messages = assert_mistakes(checks, "csat_gap_after_issues", round(csat_gap(world), 4), {
+        "nps_mixed": csat_gap(world, kinds=("csat", "nps")),
+        "reversed": csat_gap(world, flip=True),
+        "mean_of_means": csat_gap(world, per_issue=True),
+    })
+    assert "wrong sign" in messages["reversed"]
