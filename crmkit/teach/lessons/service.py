@@ -4,8 +4,9 @@
 The share of cases closed within a 24-hour target per origin, complaints per 1,000 orders
 per recorded reason, how much less often customers come back after an order whose
 complaint was resolved badly (orders compared, not customers), whether loyal customers
-(by loyalty tier) get their cases closed in time more often, and what an order that went
-wrong costs in satisfaction (the course's second reason why CRM lifts satisfaction). Each typical mistake
+(by loyalty tier) get their cases closed in time more often, what an order that went
+wrong costs in satisfaction, and how satisfaction differs over the relationship's phases
+(the course's second and third reasons why CRM lifts satisfaction). Each typical mistake
 reproduces one wrong step and its message names that step.
 """
 
@@ -17,6 +18,7 @@ import pandas as pd
 from crmkit.analytics.service import service_levels
 from crmkit.analytics.service_retention import retention_after_orders
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.satisfaction import CSAT_BY_PHASE, CSAT_GAP
 
 __all__ = ["EXERCISES", "TARGET_HOURS"]
 
@@ -223,46 +225,4 @@ WITHIN_TARGET_BY_TIER = Exercise(
     hint="map each case's customer_id to the customer's loyalty_tier, then group the cases due by it.")
 
 
-# --- reliable processing and satisfaction: the CSAT gap after orders that went wrong ---------------------
-
-
-def _after_order(w, kinds=("csat",)) -> pd.DataFrame:
-    answers = w.surveys[w.surveys["kind"].isin(kinds) & w.surveys["order_id"].notna()]
-    return answers.merge(w.orders[["order_id", "service_issue"]], on="order_id")
-
-
-def _gap(answers: pd.DataFrame) -> float:
-    went_wrong = answers["service_issue"].astype(str) != "none"
-    return float(answers.loc[went_wrong, "score"].mean() - answers.loc[~went_wrong, "score"].mean())
-
-
-def csat_gap_after_issues(w) -> float:
-    return _gap(_after_order(w))
-
-
-def _mean_of_issue_means(w) -> float:
-    answers = _after_order(w)
-    went_wrong = answers["service_issue"].astype(str) != "none"
-    per_issue = answers[went_wrong].groupby(answers.loc[went_wrong, "service_issue"].astype(str))["score"].mean()
-    return float(per_issue.mean() - answers.loc[~went_wrong, "score"].mean())
-
-
-CSAT_GAP = Exercise(
-    "csat_gap_after_issues",
-    "Reliable processing and satisfaction: take the **CSAT** answers about an order (`surveys` of kind 'csat' "
-    "with an `order_id`) and the order's `service_issue`. What is the mean score after orders that **went wrong** "
-    "(any issue other than 'none') **minus** the mean score after orders without an issue?",
-    reference=csat_gap_after_issues,
-    mistakes=[
-        Mistake("nps_mixed", "You mixed in the NPS answers (scored 0 to 10) with the CSAT ones (1 to 5). Keep the "
-                "kind 'csat' first.", answer=lambda w: _gap(_after_order(w, kinds=("csat", "nps")))),
-        Mistake("reversed", "Right size, wrong sign: you took the orders without an issue minus those that went "
-                "wrong. The question asks went-wrong minus fine, so the gap is negative when issues cost "
-                "satisfaction.", answer=lambda w: -csat_gap_after_issues(w)),
-        Mistake("mean_of_means", "You averaged the means of the three kinds of issue, so a rare issue weighs as "
-                "much as a common one. Take the mean over all the answers after orders that went wrong.",
-                answer=_mean_of_issue_means),
-    ],
-    hint="merge the surveys with orders[['order_id', 'service_issue']] on order_id.")
-
-EXERCISES = [WITHIN_TARGET, COMPLAINT_RATE, RETENTION_GAP, WITHIN_TARGET_BY_TIER, CSAT_GAP]
+EXERCISES = [WITHIN_TARGET, COMPLAINT_RATE, RETENTION_GAP, WITHIN_TARGET_BY_TIER, CSAT_GAP, CSAT_BY_PHASE]

@@ -161,3 +161,28 @@ def test_csat_gap_after_orders_that_went_wrong(checks, world):
         "mean_of_means": csat_gap(world, per_issue=True),
     })
     assert "wrong sign" in messages["reversed"]
+
+
+def csat_by_phase(world, kinds=("csat",), at_end=False, how="mean"):
+    answers = world.surveys[world.surveys["kind"].isin(kinds)]
+    phases = world.truth.phases
+    if at_end:
+        last = phases.sort_values("started_at").drop_duplicates("customer_id", keep="last")
+        both = answers.merge(last[["customer_id", "phase"]], on="customer_id")
+    else:
+        both = answers.merge(phases, on="customer_id")
+        open_or_later = both["ended_at"].isna() | (both["responded_at"] < both["ended_at"])
+        both = both[(both["started_at"] <= both["responded_at"]) & open_or_later]
+    grouped = both.groupby(both["phase"].astype(str))["score"]
+    return grouped.mean() if how == "mean" else grouped.count()
+
+
+def test_csat_by_phase_at_the_time_of_the_answer(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    messages = assert_mistakes(checks, "csat_by_phase", csat_by_phase(world), {
+        "phase_at_end": csat_by_phase(world, at_end=True),
+        "nps_mixed": csat_by_phase(world, kinds=("csat", "nps")),
+        "count_not_mean": csat_by_phase(world, how="count"),
+    })
+    assert "responded_at" in messages["phase_at_end"]
