@@ -79,6 +79,8 @@ def test_common_mistakes_are_the_exercises_own_messages(stem):
         known = {e.name: e for e in exercises(lesson.topic)}
         assert set(lesson.exercises) <= set(known), stem
         for m in mistakes:
+            if m.exercise == "check_table (the draft WBS)":  # lesson 14's draft WBS: what the kit's check finds
+                continue
             exercise = known[m.exercise]
             assert m.message in {x.message for x in exercise.mistakes} | {exercise.hint}
     for m in mistakes:
@@ -90,7 +92,8 @@ def test_the_wbs_lesson_lists_what_the_kit_finds_in_the_draft():
 
     lesson = facts("14_pschse_implementation_project")
     draft = planning.read_table(planning.plan_folder("pschse") / "exercise_wbs.csv")
-    assert [m.message for m in common_mistakes(lesson)] == [f.message for f in planning.check_table(draft)] != []
+    found = [m.message for m in common_mistakes(lesson) if m.exercise == "check_table (the draft WBS)"]
+    assert found == [f.message for f in planning.check_table(draft)] != []
 
 
 def test_the_checked_in_pages_are_in_step():

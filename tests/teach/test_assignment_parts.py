@@ -94,7 +94,7 @@ def test_the_wbs_table_earns_a_quarter_per_part(world):
     judge = pschse_wbs.WBS_TABLE.judge
     assert judge(right, right, {}, view).detail["score"] == 1.0
     unlinked = right.copy()
-    unlinked.loc[unlinked.wbs_code == "6.2.3.2", "predecessors"] = "6.2.3.1FS"
+    unlinked.loc[unlinked.wbs_code == "6.2.4.1", "predecessors"] = "6.2.3FS"
     assert judge(unlinked, right, {}, view).detail["score"] == 0.75
     resized = right.copy()
     resized.loc[resized.wbs_code == "6.1.2", ["optimistic", "most_likely", "pessimistic", "effort_hours"]] = 1.0

@@ -8,7 +8,7 @@ load. Its effort therefore differs per student, and so does the project's length
 The table is graded in four parts, a quarter of its points each (:class:`WbsExercise`):
 the kit's layout with no error from :func:`crmkit.planning.check_table`; the row 6.1.2 as
 a work package; its effort and most likely duration; its links (after the data freeze
-6.2.3.1, before the production load 6.2.3.2).
+6.2.3, before the production load 6.2.4.1).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ __all__ = ["EXERCISES", "WbsExercise", "review_hours", "wbs_with_review"]
 
 #: Hours a data steward spends on one group of merged records, and on loading checks per record (invented for teaching).
 HOURS_PER_GROUP, HOURS_PER_RECORD, HOURS_PER_DAY = 0.25, 0.02, 8
-CODE, AFTER, BEFORE = "6.1.2", "6.2.3.1", "6.2.3.2"
+CODE, AFTER, BEFORE = "6.1.2", "6.2.3", "6.2.4.1"
 
 
 def _groups(links) -> pd.Series:
