@@ -84,6 +84,19 @@ def _clear_exercise_blocks(notebook: dict, staged: dict) -> None:
             cell["outputs"], cell["execution_count"] = [], None
 
 
+_IN_PAGE_LINK = re.compile(r"\]\(#([^)\s]+)")
+
+
+def site_anchors(text: str) -> str:
+    """Markdown with its in-page links lower-cased: Jupyter keeps a heading's case in its anchor
+    (``#References``), the site's heading anchors are GitHub-style slugs (``#references``).
+
+    >>> site_anchors('see [the list](#References "key")')
+    'see [the list](#references "key")'
+    """
+    return _IN_PAGE_LINK.sub(lambda m: f"](#{m.group(1).lower()}", text)
+
+
 def stage_notebook(notebook: dict, download: str, *, instructor: bool) -> dict:
     """A lesson notebook as the site shows it (see the module docstring); ``notebook`` is untouched.
 
@@ -104,6 +117,8 @@ def stage_notebook(notebook: dict, download: str, *, instructor: bool) -> dict:
     for cell in staged["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"] = [_without_secrets(o, secrets) for o in _static_outputs(cell.get("outputs", []), models)]
+        elif cell["cell_type"] == "markdown":
+            cell["source"] = site_anchors("".join(cell["source"]))
     if not instructor:
         _clear_exercise_blocks(notebook, staged)
     name = Path(download).name
