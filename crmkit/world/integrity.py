@@ -101,8 +101,8 @@ def check_foreign_keys(frames: Mapping[str, pd.DataFrame], specs: Mapping[str, T
 
 
 def check_keys(tables: Mapping[str, pd.DataFrame], truth: Mapping[str, pd.DataFrame], where: str,
-               shared: Mapping[str, pd.DataFrame] | None = None) -> None:
-    """Refuse repeated primary keys and foreign keys that point at nothing.
+               shared: Mapping[str, pd.DataFrame] | None = None, foreign_keys: bool = True) -> None:
+    """Refuse repeated primary keys and (unless ``foreign_keys`` is off) foreign keys that point at nothing.
 
     ``tables`` and ``truth`` are a whole world or one block of it; ``shared`` holds the
     tables a block may refer to without holding them (the world's global tables: products,
@@ -111,6 +111,8 @@ def check_keys(tables: Mapping[str, pd.DataFrame], truth: Mapping[str, pd.DataFr
     for frames, specs in ((tables, observed_tables()), (truth, truth_tables())):
         for name, df in frames.items():
             check_primary_key(df, specs[name], where)
+    if not foreign_keys:
+        return
     parents = {**(shared or {}), **tables}
     check_foreign_keys(tables, observed_tables(), where, parents=parents)
     check_foreign_keys(truth, truth_tables(), f"{where} (truth)", parents=parents)

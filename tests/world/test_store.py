@@ -139,25 +139,18 @@ def test_a_store_with_a_key_pointing_at_nothing_is_refused_and_not_left_behind(t
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_sqlite_store_checks_keys_again_when_the_writer_check_is_bypassed(tmp_path, small, monkeypatch):
-    monkeypatch.setattr(store, "check_keys", lambda *args, **kwargs: None)
-    orders = small.orders.copy()
-    orders.loc[0, "customer_id"] = 99_999_999
-    order_id = orders.loc[0, "order_id"]
-    broken = ck.World(small.config, {**small.tables, "orders": orders}, dict(small.truth))
-    message = rf"store.db: 1 rows point at nothing \(orders order_id {order_id}: customer_id not in customers\)"
-    with pytest.raises(DataError, match=message):
-        broken.save(tmp_path / "store.db", format="sqlite")
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_duckdb_store_checks_keys_again_when_the_writer_check_is_bypassed(tmp_path, small, monkeypatch):
+@pytest.mark.parametrize("fmt, target, message", [
+    ("sqlite", "store.db", r"store.db: 1 rows point at nothing \(orders order_id {order_id}: customer_id not in customers\)"),
+    ("duckdb", "w", r"w.duckdb: 1 rows of orders point at nothing \(customer_id 99999999 not in customers\)"),
+])
+def test_the_database_checks_keys_again_when_the_writer_check_is_bypassed(tmp_path, small, monkeypatch, fmt, target,
+                                                                          message):
     monkeypatch.setattr(store, "check_keys", lambda *args, **kwargs: None)
     orders = small.orders.copy()
     orders.loc[0, "customer_id"] = 99_999_999
     broken = ck.World(small.config, {**small.tables, "orders": orders}, dict(small.truth))
-    with pytest.raises(DataError, match=r"w.duckdb: 1 rows of orders point at nothing \(customer_id 99999999 not in customers\)"):
-        broken.save(tmp_path / "w", format="duckdb")
+    with pytest.raises(DataError, match=message.format(order_id=orders.loc[0, "order_id"])):
+        broken.save(tmp_path / target, format=fmt)
     assert list(tmp_path.iterdir()) == []
 
 
