@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -47,18 +48,44 @@ def _load_folder(path: Path, format: str, verify: bool, with_truth: bool = True)
         raise DataError(f"{path}: missing {CONFIG_FILE}, so this is not a saved crmkit world")
     manifest = _read_manifest(path / MANIFEST)
     config = load_config(path / CONFIG_FILE)
-    tables = {name: _read_folder_table(path, spec, format, manifest, verify, truth=False)
-              for name, spec in observed_tables().items()}
-    truth = {}
+    jobs = [(path, spec, False) for spec in observed_tables().values()]
     if with_truth and (path / TRUTH_FOLDER).is_dir():
         if verify and not manifest.get("truth_rows"):
             raise DataError(f"{path / TRUTH_FOLDER}: the manifest records no truth for this world, so this truth "
                             "folder belongs to another one; remove it or save the world again")
-        truth = {name: _read_folder_table(path / TRUTH_FOLDER, spec, format, manifest, verify, truth=True)
-                 for name, spec in truth_tables().items()}
+        jobs += [(path / TRUTH_FOLDER, spec, True) for spec in truth_tables().values()]
+    frames, sealed = _read_folder_tables(jobs, format, manifest, verify)
+    tables = {name: df for (truth, name), df in frames.items() if not truth}
+    truth = {name: df for (truth, name), df in frames.items() if truth}
     if verify:
-        check_world(config, tables, truth, str(path))
+        # Files that match the checksums of a writer that checked their keys need no second
+        # look-up of every foreign key (see crmkit.world.integrity).
+        check_world(config, tables, truth, str(path), foreign_keys=not (sealed and manifest.get("keys_checked") is True))
     return config, tables, truth
+
+
+def _read_folder_tables(jobs, format: str, manifest: dict, verify: bool) -> tuple[dict, bool]:
+    """Read every table of ``jobs``; return them by ``(truth, name)``, and whether every one
+    had its checksum compared with the manifest.
+
+    The checksums are computed in a thread beside the parsing (file reads and hashlib release
+    the GIL), so on two cores they cost little of the load's time.
+    """
+    frames, pending = {}, []
+    hasher = ThreadPoolExecutor(max_workers=1)
+    try:
+        for folder, spec, truth in jobs:
+            files = _table_files(folder, spec, format)
+            where = str(files[0] if format == "csv" else folder / spec.name)
+            expected = manifest.get("truth_checksums" if truth else "checksums", {})
+            if verify and spec.name in expected:
+                pending.append((spec.name, hasher.submit(check.files_digest, files), expected, where))
+            frames[truth, spec.name] = _read_folder_table(files, spec, format, manifest, verify, truth, where)
+        for name, digest, expected, where in pending:
+            check.check_digest(name, digest.result(), expected, where)
+    finally:
+        hasher.shutdown(wait=True, cancel_futures=True)
+    return frames, len(pending) == len(jobs)
 
 
 def _read_manifest(file: Path) -> dict:
@@ -87,15 +114,14 @@ def _table_files(folder: Path, spec: Table, format: str) -> list[Path]:
     return parts
 
 
-def _read_folder_table(folder: Path, spec: Table, format: str, manifest: dict, verify: bool, truth: bool):
-    files = _table_files(folder, spec, format)
-    where = str(files[0] if format == "csv" else folder / spec.name)
+def _read_folder_table(files: list[Path], spec: Table, format: str, manifest: dict, verify: bool, truth: bool,
+                       where: str) -> pd.DataFrame:
     try:
         if format == "csv":
             text = {c.name: "str" for c in spec.columns if c.type in ("text", "category")}
             df = pd.read_csv(files[0], dtype=text, keep_default_na=False, na_values=[""])
         else:
-            df = pd.read_parquet(folder / spec.name)
+            df = pd.read_parquet(Path(where))  # the table's folder of parts
     except CrmkitError:
         raise
     except _READ_ERRORS as exc:
@@ -103,18 +129,18 @@ def _read_folder_table(folder: Path, spec: Table, format: str, manifest: dict, v
     df = conform(df, spec, where)
     if verify:
         check.check_rows(spec.name, len(df), manifest.get("truth_rows" if truth else "rows", {}), where)
-        digests = manifest.get("truth_checksums" if truth else "checksums", {})
-        if spec.name in digests:
-            check.check_digest(spec.name, check.files_digest(files), digests, where)
     return df
 
 
-def check_world(config, tables: dict, truth: dict, where: str) -> None:
-    for frames, specs in ((tables, observed_tables()), (truth, truth_tables())):
-        for name, df in frames.items():
-            check.check_primary_key(df, specs[name], where)
-    check.check_foreign_keys(tables, observed_tables(), where)
-    check.check_foreign_keys(truth, truth_tables(), f"{where} (truth)", parents=tables)
+def check_world(config, tables: dict, truth: dict, where: str, foreign_keys: bool = True) -> None:
+    """Refuse repeated primary keys, foreign keys that point at nothing (unless ``foreign_keys``
+    is off: the files were sealed by checksums) and a customer count other than the config's."""
+    if foreign_keys:
+        check.check_keys(tables, truth, where)
+    else:
+        for frames, specs in ((tables, observed_tables()), (truth, truth_tables())):
+            for name, df in frames.items():
+                check.check_primary_key(df, specs[name], where)
     check.check_customer_count(config.customers, len(tables["customers"]), where)
 
 

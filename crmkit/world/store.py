@@ -21,7 +21,7 @@ from crmkit.world import duckdb_store as duck
 from crmkit.world import sqlite as sql
 from crmkit.world.config import WorldConfig
 from crmkit.world.dictionary import Table, observed_tables, truth_tables
-from crmkit.world.integrity import files_digest
+from crmkit.world.integrity import check_keys, files_digest
 from crmkit.world.layout import (CONFIG_FILE, DATABASES, FORMATS, MANIFEST, TRUTH_FOLDER, check_format,
                                  check_replaceable, database_paths, is_world_database, is_world_duckdb, make_private,
                                  sweep_leftovers, temporary_name)
@@ -62,6 +62,7 @@ class WorldWriter:
         self.rows: dict[str, int] = {}
         self.truth_rows: dict[str, int] = {}
         self.parts = 0
+        self.shared: dict[str, pd.DataFrame] = {}  # the global tables written so far, which blocks refer to
         target = Path(target)
         if self.format in DATABASES:
             self.final, self.final_truth = database_paths(target, self.format)
@@ -83,14 +84,17 @@ class WorldWriter:
             self.tmp.mkdir()
 
     def write(self, tables: dict[str, pd.DataFrame], truth: dict[str, pd.DataFrame] | None = None) -> None:
-        """Append one block (or the whole world) of observed and truth tables."""
+        """Append one block (or the whole world) of observed and truth tables, once their keys hold."""
+        check_keys(tables, truth or {}, f"{self.final} (part {self.parts})", shared=self.shared)
+        self.shared |= {name: df for name, df in tables.items() if observed_tables()[name].scope == "global"}
         self._write(tables, observed_tables(), self.rows, truth=False)
         if self.include_truth and truth:
             self._write(truth, truth_tables(), self.truth_rows, truth=True)
         self.parts += 1
 
     def count(self, rows: dict[str, int], truth_rows: dict[str, int]) -> None:
-        """Record rows that a worker wrote straight into the folder (see :func:`write_parquet_parts`)."""
+        """Record rows that a worker wrote straight into the folder (see :func:`write_parquet_parts`);
+        the worker checked their keys first (:func:`crmkit.world.integrity.check_keys`)."""
         for counts, new in ((self.rows, rows), (self.truth_rows, truth_rows)):
             for name, n in new.items():
                 counts[name] = counts.get(name, 0) + n
@@ -133,6 +137,9 @@ class WorldWriter:
         if self.format not in DATABASES:
             manifest["checksums"] = _checksums(self.tmp, self.format, rows)
             manifest["truth_checksums"] = _checksums(self.tmp / TRUTH_FOLDER, self.format, manifest["truth_rows"])
+            # Every block's keys were checked before it was written: files that still match
+            # these checksums need no second look-up of their foreign keys on loading.
+            manifest["keys_checked"] = True
         return manifest
 
     def finish(self) -> Path:

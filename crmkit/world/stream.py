@@ -14,6 +14,7 @@ from crmkit.world.budget import check_budget
 from crmkit.world.cases import load_config
 from crmkit.world.dask_blocks import dask_client, run_blocks_on
 from crmkit.world.engine import check_workers, progress_bar, block_count, global_tables, run_blocks, world_block
+from crmkit.world.integrity import check_keys
 from crmkit.world.store import WorldWriter, write_parquet_parts
 
 
@@ -24,9 +25,12 @@ def split_truth(block: dict) -> tuple[dict, dict]:
     return observed, truth
 
 
-def parquet_block(config, index: int, entropy: int, folder: Path, include_truth: bool) -> tuple[dict, dict]:
-    """Make one block and write its Parquet parts (runs in a worker); return row counts."""
+def parquet_block(config, index: int, entropy: int, folder: Path, include_truth: bool,
+                  shared: dict) -> tuple[dict, dict]:
+    """Make one block, check its keys and write its Parquet parts (runs in a worker); return
+    row counts. ``shared`` holds the world's global tables, which the block refers to."""
     observed, truth = split_truth(world_block(config, index, entropy))
+    check_keys(observed, truth, f"{folder} (part {index + 1})", shared=shared)
     rows = write_parquet_parts(folder, observed, part=index + 1)  # part 0 holds the global tables
     truth_rows = write_parquet_parts(folder / "truth", truth, part=index + 1) if include_truth else {}
     return rows, truth_rows
@@ -54,9 +58,10 @@ def generate(source="pschse", out: str | Path = "world", customers: int | None =
 
         writer = WorldWriter(out, format, config, include_truth, overwrite=overwrite)
         try:
-            writer.write(global_tables(config))
+            shared = global_tables(config)
+            writer.write(shared)
             if format == "parquet":
-                blocks = run(parquet_block, writer.tmp, include_truth)
+                blocks = run(parquet_block, writer.tmp, include_truth, shared)
                 for rows, truth_rows in progress_bar(blocks, block_count(config), config.customers, progress):
                     writer.count(rows, truth_rows)
             else:

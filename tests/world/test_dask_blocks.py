@@ -77,7 +77,7 @@ def test_a_bad_client_or_scheduler_is_refused_and_leaves_nothing(tmp_path, monke
 def test_a_failing_block_on_the_cluster_leaves_nothing_behind(client, tmp_path, monkeypatch):
     from crmkit.world import stream
 
-    def broken(config, index, entropy, folder, include_truth):
+    def broken(config, index, entropy, folder, include_truth, shared):
         raise RuntimeError(f"block {index} failed")
 
     monkeypatch.setattr(stream, "parquet_block", broken)

@@ -172,3 +172,58 @@ def test_a_truth_folder_the_manifest_does_not_know_is_refused(tmp_path, world, s
     shutil.copytree(saved["csv"] / "truth", handout / "truth")
     with pytest.raises(DataError, match="this truth folder belongs to another one"):
         ck.load_world(handout)
+
+
+def _point_an_order_at_nobody(path, fmt):
+    """Edit one order's customer and re-seal the manifest's checksum, as a tool that knew the
+    kit's checksums might: only the foreign-key check can then find the damage."""
+    manifest = json.loads((path / "manifest.json").read_text())
+    if fmt == "csv":
+        orders = pd.read_csv(path / "orders.csv", dtype=str, keep_default_na=False)
+        orders.loc[0, "customer_id"] = "99999999"
+        orders.to_csv(path / "orders.csv", index=False, lineterminator="\n")
+        files = [path / "orders.csv"]
+    else:
+        part = sorted((path / "orders").iterdir())[-1]
+        orders = pd.read_parquet(part)
+        orders.loc[0, "customer_id"] = 99_999_999
+        orders.to_parquet(part, index=False)
+        files = sorted((path / "orders").iterdir())
+    manifest["checksums"]["orders"] = integrity.files_digest(files)
+    return manifest
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_foreign_keys_are_looked_up_unless_the_writer_sealed_them(tmp_path, saved, fmt):
+    path = shutil.copytree(saved[fmt], tmp_path / "w")
+    assert json.loads((path / "manifest.json").read_text())["keys_checked"] is True
+    manifest = _point_an_order_at_nobody(path, fmt)
+    manifest.pop("keys_checked")  # as in a world saved before the writer checked keys
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(DataError, match=r"table 'orders' column 'customer_id' has 99999999, which is not a "
+                                        r"customer_id of table 'customers'"):
+        ck.load_world(path)
+
+
+def test_a_sealed_world_with_an_edited_file_is_refused_by_its_checksum(tmp_path, saved):
+    path = shutil.copytree(saved["parquet"], tmp_path / "w")
+    _point_an_order_at_nobody(path, "parquet")  # the manifest is left as the kit wrote it
+    with pytest.raises(DataError, match="table 'orders' was changed after it was saved"):
+        ck.load_world(path)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_generate_checks_each_block_s_keys_before_writing_it(tmp_path, monkeypatch, fmt):
+    from crmkit.world import stream
+
+    def block_with_a_dangling_order(config, index, entropy):
+        frames = real_block(config, index, entropy)
+        orders = frames["orders"].copy()
+        orders.loc[0, "customer_id"] = 99_999_999
+        return {**frames, "orders": orders}
+
+    real_block = stream.world_block
+    monkeypatch.setattr(stream, "world_block", block_with_a_dangling_order)
+    with pytest.raises(DataError, match=r"\(part 1\): table 'orders' column 'customer_id' has 99999999"):
+        stream.generate("retailer", out=tmp_path / "w", customers=200, seed=3, format=fmt, progress=False)
+    assert list(tmp_path.iterdir()) == []

@@ -131,6 +131,18 @@ def test_a_failed_save_leaves_the_old_world_whole(tmp_path, small, fmt, monkeypa
 def test_a_store_with_a_key_pointing_at_nothing_is_refused_and_not_left_behind(tmp_path, small):
     orders = small.orders.copy()
     orders.loc[0, "customer_id"] = 99_999_999
+    broken = ck.World(small.config, {**small.tables, "orders": orders}, dict(small.truth))
+    # The writer checks every block's keys before writing it (the database checks them again).
+    message = r"store.db \(part 0\): table 'orders' column 'customer_id' has 99999999, which is not a customer_id"
+    with pytest.raises(DataError, match=message):
+        broken.save(tmp_path / "store.db", format="sqlite")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sqlite_store_checks_keys_again_when_the_writer_check_is_bypassed(tmp_path, small, monkeypatch):
+    monkeypatch.setattr(store, "check_keys", lambda *args, **kwargs: None)
+    orders = small.orders.copy()
+    orders.loc[0, "customer_id"] = 99_999_999
     order_id = orders.loc[0, "order_id"]
     broken = ck.World(small.config, {**small.tables, "orders": orders}, dict(small.truth))
     message = rf"store.db: 1 rows point at nothing \(orders order_id {order_id}: customer_id not in customers\)"
@@ -139,7 +151,8 @@ def test_a_store_with_a_key_pointing_at_nothing_is_refused_and_not_left_behind(t
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_duckdb_store_with_a_key_pointing_at_nothing_is_refused_and_not_left_behind(tmp_path, small):
+def test_a_duckdb_store_checks_keys_again_when_the_writer_check_is_bypassed(tmp_path, small, monkeypatch):
+    monkeypatch.setattr(store, "check_keys", lambda *args, **kwargs: None)
     orders = small.orders.copy()
     orders.loc[0, "customer_id"] = 99_999_999
     broken = ck.World(small.config, {**small.tables, "orders": orders}, dict(small.truth))
@@ -179,3 +192,4 @@ def test_the_observed_tables_alone_can_be_read(tmp_path, small, fmt):
     config, tables, truth = read_world(small.save(tmp_path / "w", format=fmt), truth=False)
     assert truth == {} and config == small.config
     pd.testing.assert_frame_equal(tables["orders"], small.orders)
+
