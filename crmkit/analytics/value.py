@@ -14,7 +14,7 @@ hold-out period.
 
 from __future__ import annotations
 
-__all__ = ["historical_value", "simple_clv", "retention_clv"]
+__all__ = ["historical_value", "revenue_concentration", "simple_clv", "retention_clv"]
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,30 @@ def historical_value(orders: pd.DataFrame, as_of, days: int | None = None, value
     """
     summary = rfm_fast(orders, as_of, value=value) if days is None else _recent(orders, as_of, days, value)
     return summary[["customer_id", "orders", "total_spend"]].rename(columns={"total_spend": "value"})
+
+
+def revenue_concentration(orders: pd.DataFrame, shares=(0.05, 0.1, 0.2, 0.5), value: str = "net_amount") -> pd.Series:
+    """The share of all revenue that the best buyers bring (a Pareto table).
+
+    Buyers (customers with at least one order) are ranked by their total ``value``; for
+    each share ``p`` the result holds the revenue share of the first ``int(p * buyers)`` of
+    them (at least one), labelled "top 5% of buyers" and so on.
+
+    >>> orders = pd.DataFrame({"customer_id": [1, 1, 2, 3, 4], "net_amount": [50.0, 30.0, 10.0, 6.0, 4.0]})
+    >>> revenue_concentration(orders, shares=(0.25, 0.5))
+    top 25% of buyers    0.8
+    top 50% of buyers    0.9
+    Name: revenue_share, dtype: float64
+    """
+    bad = [p for p in shares if not 0 < p <= 1]
+    if bad:
+        raise ConfigError(f"shares: {bad[0]!r} is not a share of buyers; give numbers above 0 and at most 1")
+    spend = orders.groupby("customer_id")[value].sum().sort_values(ascending=False)
+    if spend.empty:
+        raise ConfigError("orders: no buyers, so no revenue to share out; pass a world's orders table")
+    cumulative = spend.cumsum().to_numpy() / spend.sum()
+    return pd.Series({f"top {p:.0%} of buyers": float(cumulative[max(int(p * len(spend)), 1) - 1]) for p in shares},
+                     name="revenue_share")
 
 
 def _recent(orders: pd.DataFrame, as_of, days: int, value: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit.analytics.value import historical_value, simple_clv
+from crmkit.analytics.value import historical_value, revenue_concentration, simple_clv
 from crmkit.errors import ConfigError
 
 
@@ -40,3 +40,19 @@ def test_historical_value_adds_up_the_orders(world):
         historical_value(world.orders, as_of, days=0)
 
 
+
+
+def test_revenue_concentration_matches_a_ranking_by_hand(make_world):
+    world = make_world("retailer", 800, 1)
+    shares = revenue_concentration(world.orders, shares=(0.1, 0.2, 1.0))
+    spend = world.orders.groupby("customer_id")["net_amount"].sum().sort_values(ascending=False)
+    assert shares["top 20% of buyers"] == pytest.approx(spend.head(int(0.2 * len(spend))).sum() / spend.sum())
+    assert shares["top 100% of buyers"] == pytest.approx(1.0)
+    assert shares.is_monotonic_increasing
+
+
+@pytest.mark.parametrize("bad", [0, -0.1, 1.5])
+def test_revenue_concentration_refuses_a_share_outside_zero_to_one(bad):
+    orders = pd.DataFrame({"customer_id": [1, 2], "net_amount": [5.0, 3.0]})
+    with pytest.raises(ConfigError, match=rf"shares: {bad!r} is not a share of buyers"):
+        revenue_concentration(orders, shares=(bad,))
