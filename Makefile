@@ -11,11 +11,12 @@ INSTRUCTOR_STAMP := $(VENV)/.instructor-stamp
 # may shadow it: here that folder is the package itself, as intended); it is filtered by its
 # message alone, so any other warning still shows (tests/test_packaging.py checks both).
 QUIET_EDITABLE := ignore:Editable installation
+BOOK_STAMP := $(VENV)/.book-stamp
 PIP_INSTALL = PYTHONWARNINGS="$(QUIET_EDITABLE)" $(BIN)/python -m pip install --quiet -c constraints.txt -e
 PYTEST := $(BIN)/python -m pytest
 XDIST  := -n 2
 
-.PHONY: lab instructor test install test-unit test-notebooks test-slow test-browser student-edition datasets docs bench clean help
+.PHONY: book book-instructor lab instructor test install test-unit test-notebooks test-slow test-browser student-edition datasets docs bench clean help
 
 help:
 	@echo "make lab        open JupyterLab on the student's lessons (lessons/, exercises blank)"
@@ -27,6 +28,8 @@ help:
 	@echo "make datasets   regenerate the shipped datasets in datasets/"
 	@echo "make docs       regenerate docs/data_dictionary.md from the data dictionary"
 	@echo "make bench      run the speed and memory benchmarks"
+	@echo "make book       build the course website (lessons, cases, syllabus) into _build/book/"
+	@echo "make book-instructor  the same with the instructor guide and solutions, into _build/book-instructor/"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +46,21 @@ $(INSTRUCTOR_STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
 # Everything: the tests need every extra.
 $(STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
 	$(PIP_INSTALL) ".[lab,lecture,instructor,test]"
-	touch $(STAMP) $(INSTRUCTOR_STAMP) $(LAB_STAMP)
+	touch $(STAMP) $(INSTRUCTOR_STAMP) $(LAB_STAMP) $(BOOK_STAMP)
 
 install: $(STAMP)
+
+# The course website: Sphinx + myst-nb read the stored, executed notebooks (nothing runs, no
+# network); tests/test_book_site.py builds both editions in `make test` and checks every link.
+$(BOOK_STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP_INSTALL) ".[book]"
+	touch $(BOOK_STAMP)
+
+book: $(BOOK_STAMP)
+	$(BIN)/python -m course.book --out _build/book
+
+book-instructor: $(BOOK_STAMP)
+	$(BIN)/python -m course.book --instructor --out _build/book-instructor
 
 # Students open the student edition (solutions blanked; checks.solution(name) after a try).
 lab: $(LAB_STAMP)
