@@ -3,9 +3,10 @@
 Errors (a plan cannot be scheduled): bad cells, duplicate or orphan WBS codes, kinds in
 the wrong order, leaves without estimates, links to unknown or summary tasks, cycles.
 Warnings (the plan can be scheduled, but breaks a WBS guideline): the 100% rule (children's
-effort adds up to the parent's stated effort; project management is in scope) and the
+effort adds up to the parent's stated effort; project management is in scope), the
 8/80 guideline (8 to 80 hours of effort per work package), both from PMI practice as
-quoted in the kit's ``case_facts.md`` §11.
+quoted in the kit's ``case_facts.md`` §11, and milestones written as 0-hour work packages
+or activities (a milestone is an event, not work: it gets the kind ``milestone``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ PARENT_KINDS = {
     "deliverable": (None, "phase"),
     "work_package": (None, "phase", "deliverable"),
     "activity": ("work_package",),
+    "milestone": (None, "phase", "deliverable"),
 }
 WORK_PACKAGE_HOURS = (8, 80)
 
@@ -114,6 +116,9 @@ def _outline_findings(task: Task, by_code: dict, summaries: set) -> list[Finding
         where = f"under {parent.code} ({parent.kind})" if parent else "at the top level"
         return [_error("outline", task.code, f"kind {task.kind} {where}; allowed: a {task.kind} sits under {allowed}")]
     if task.code in summaries:
+        if task.kind == "milestone":
+            return [_error("outline", task.code, "milestone with rows below it; allowed: a milestone is an event "
+                           "with nothing below it (make it a deliverable, or move the rows)")]
         if task.estimate and not task.milestone:
             return [_warning("outline", task.code, "is a summary but has durations; "
                              "allowed: durations on leaves only (they are ignored here)")]
@@ -170,7 +175,20 @@ def guideline_findings(tasks: list[Task]) -> list[Finding]:
                                      "allowed: person-hours >= 0 (needed for the 8/80 check)"))
         if task.kind == "work_package" and not task.milestone:
             findings += _eight_eighty(task, efforts[task.code])
+        findings += _milestone_kind(task)
     return findings
+
+
+def _milestone_kind(task: Task) -> list[Finding]:
+    # A 0-hour "work package" inflates the count of work packages and hides an event inside
+    # the work; the WBS holds work, the schedule holds events.
+    if task.milestone and task.kind in ("work_package", "activity"):
+        return [_warning("milestone", task.code, f"{task.kind} {task.name!r} is a 0-hour milestone; allowed: kind "
+                         "milestone under its phase or deliverable (a milestone is an event, not work)")]
+    if task.kind == "milestone" and task.effort_hours:
+        return [_warning("milestone", task.code, f"milestone with effort_hours {task.effort_hours:g}; allowed: "
+                         "0 or blank (put the work in the work package before it)")]
+    return []
 
 
 def _project_management_in_scope(tasks: list[Task]) -> list[Finding]:

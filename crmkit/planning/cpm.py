@@ -135,7 +135,7 @@ def leaf_durations(plan: Plan, net: Network, durations: str = "most_likely") -> 
     >>> from crmkit.planning.io import load_plan
     >>> plan = load_plan("pschse")
     >>> leaf_durations(plan, network(plan))[:3]
-    array([ 5.,  6., 10.])
+    array([5., 4., 6.])
     """
     if durations not in DURATIONS:
         raise ConfigError(f"durations is {durations!r}; allowed: one of {', '.join(DURATIONS)}")

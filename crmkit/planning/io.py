@@ -11,7 +11,7 @@ import yaml
 from crmkit.errors import ConfigError
 from crmkit.planning.calendar import WorkCalendar, calendar_from_dict
 from crmkit.planning.checks import Finding, require_no_errors, structure_findings
-from crmkit.planning.model import Plan, code_key
+from crmkit.planning.model import Plan, Resource, code_key
 from crmkit.planning.table import parse_table
 
 PLAN_FILE = "plan.yaml"
@@ -59,7 +59,8 @@ def load_plan(source: str | Path = "pschse") -> Plan:
         calendar=calendar_from_dict(_mapping(meta, "calendar")),
         name=str(meta.get("name", folder.name)),
         title=str(meta.get("title", "")),
-        resources=_people(meta),
+        people=_people(meta),
+        reserve_share=_reserve_share(meta),
     )
 
 
@@ -118,11 +119,20 @@ def _mapping(meta: dict, key: str) -> dict:
     return value
 
 
-def _people(meta: dict) -> tuple[str, ...]:
+def _people(meta: dict) -> tuple[Resource, ...]:
     people = _mapping(meta, "resources").get("people") or []
     if not isinstance(people, list) or not all(isinstance(p, dict) and p.get("name") for p in people):
         raise ConfigError(f"resources.people is {people!r}; allowed: a list of mappings, each with a name")
-    return tuple(str(p["name"]) for p in people)
+    return tuple(Resource(str(p["name"]), role=str(p.get("role", "")), rate=p.get("rate", 0.0),
+                          max_units=p.get("max_units", 1.0)) for p in people)
+
+
+def _reserve_share(meta: dict) -> float:
+    share = _mapping(meta, "contingency_reserve").get("share_of_effort", 0.0)
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise ConfigError(f"contingency_reserve.share_of_effort is {share!r}; allowed: a share of the WBS's "
+                          "effort from 0 to 1, like 0.15")
+    return float(share)
 
 
 def _date(meta: dict, key: str) -> dt.date:
@@ -145,6 +155,8 @@ def plan_from_table(
     name: str = "plan",
     title: str = "",
     resources: tuple[str, ...] = (),
+    people: tuple[Resource, ...] = (),
+    reserve_share: float = 0.0,
 ) -> Plan:
     """Build a plan from a WBS table, raising :class:`ConfigError` on its first error.
 
@@ -177,5 +189,7 @@ def plan_from_table(
         launch_milestone=launch_milestone,
         name=name,
         title=title,
-        resources=resources,
+        resources=tuple(dict.fromkeys([*resources, *(person.name for person in people)])),
+        people=people,
+        reserve_share=reserve_share,
     )

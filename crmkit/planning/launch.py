@@ -52,7 +52,7 @@ class LaunchRisk:
 
 
 def launch_risk(plan: Plan | str = "pschse", buffer_days: int = 10, uncertainty: float = 1.0,
-                runs: int = 10_000, seed=0, method: str = "pert", ax=None) -> LaunchRisk:
+                runs: int = 10_000, seed=0, method: str = "pert", ax=None, correlation: float = 0.0) -> LaunchRisk:
     """Simulate the plan and draw the launch milestone's finish dates against three dates.
 
     Parameters
@@ -63,7 +63,7 @@ def launch_risk(plan: Plan | str = "pschse", buffer_days: int = 10, uncertainty:
         Working days added to the single-point (most likely) date to get the committed date.
     uncertainty : float
         Stretches every estimate range (1 keeps the estimates; 0 is Ben's single-point plan).
-    runs, seed, method
+    runs, seed, method, correlation
         As for :func:`crmkit.planning.simulate`.
     ax : matplotlib Axes, optional
 
@@ -78,7 +78,7 @@ def launch_risk(plan: Plan | str = "pschse", buffer_days: int = 10, uncertainty:
     if isinstance(buffer_days, bool) or not isinstance(buffer_days, (int, np.integer)) or not 0 <= buffer_days <= MAX_DAYS:
         raise ConfigError(f"buffer_days is {buffer_days!r}; allowed: a whole number of working days from 0 to {MAX_DAYS:,}")
     plan = load_plan(plan) if isinstance(plan, str) else plan
-    sim = simulate(plan, runs=runs, seed=seed, method=method, uncertainty=uncertainty)
+    sim = simulate(plan, runs=runs, seed=seed, method=method, uncertainty=uncertainty, correlation=correlation)
     single_offset = schedule(plan).offset_of(sim.target)
     single_point, committed = sim.dates([single_offset, single_offset + buffer_days]).astype(object)
     p80_offset = np.ceil(np.percentile(sim.offsets, 80, method="higher") - 1e-9)

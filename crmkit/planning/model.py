@@ -3,7 +3,8 @@
 A plan is a WBS in outline order. Its leaves (work packages without activities, and
 activities) carry a three-point duration estimate in working days and are what the
 schedule computes; phases, deliverables and work packages with activities are summaries
-whose dates roll up from their children.
+whose dates roll up from their children. A milestone is an event, not work: it has its own
+kind, sits under a phase or a deliverable, lasts 0 days and takes no effort.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from dataclasses import dataclass, field, replace
 from crmkit.errors import ConfigError
 from crmkit.planning.calendar import WorkCalendar
 
-KINDS = ("phase", "deliverable", "work_package", "activity")
+KINDS = ("phase", "deliverable", "work_package", "activity", "milestone")
 # 2,500 working days is ten years: a task longer than that is a programme of its own, and
 # the bound keeps every date a plan computes (even a chain of a thousand such tasks) within
 # the calendar. The longest task of the PSCHSE plan takes 35 days.
 MAX_DAYS = 2_500
 LINK_TYPES = ("FS", "SS", "FF", "SF")
+# A rate above 10,000 an hour or more than ten full-time people in one resource is a typing
+# slip (an annual salary typed as a rate, a percentage typed as units), not a plan.
+MAX_RATE = 10_000
+MAX_UNITS = 10
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,36 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Resource:
+    """A person (or role) who does the work, with an hourly rate and availability.
+
+    ``max_units`` is the share of a full working day the person gives the project (1 is
+    full time), as in MS Project's Max. Units.
+
+    >>> Resource("Ben", rate=95).capacity_hours(5, 8)
+    40.0
+    """
+
+    name: str
+    role: str = ""
+    rate: float = 0.0
+    max_units: float = 1.0
+
+    def __post_init__(self):
+        if not (isinstance(self.rate, (int, float)) and not isinstance(self.rate, bool) and 0 <= self.rate <= MAX_RATE):
+            raise ConfigError(f"rate of {self.name} is {self.rate!r}; allowed: a number of currency units per hour "
+                              f"from 0 to {MAX_RATE:,}")
+        if not (isinstance(self.max_units, (int, float)) and not isinstance(self.max_units, bool)
+                and 0 < self.max_units <= MAX_UNITS):
+            raise ConfigError(f"max_units of {self.name} is {self.max_units!r}; allowed: a share of a working day "
+                              f"above 0 and at most {MAX_UNITS} (1 is full time)")
+
+    def capacity_hours(self, days: float, hours_per_day: float) -> float:
+        """Hours this resource can work in ``days`` working days."""
+        return float(days * hours_per_day * self.max_units)
+
+
+@dataclass(frozen=True)
 class Plan:
     """A project plan: tasks in outline order, links, calendar, start and launch dates.
 
@@ -154,6 +189,15 @@ class Plan:
     name: str = "plan"
     title: str = ""
     resources: tuple[str, ...] = ()
+    people: tuple[Resource, ...] = ()
+    reserve_share: float = 0.0
+
+    def person(self, name: str) -> Resource:
+        """The resource called ``name``; a name without a row in plan.yaml costs nothing."""
+        for person in self.people:
+            if person.name == name:
+                return person
+        return Resource(name)
 
     def task(self, code: str) -> Task:
         """The task with WBS code ``code``."""

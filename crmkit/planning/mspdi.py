@@ -2,6 +2,9 @@
 
 Elements are written in the order of Microsoft's MSPDI schema, which Project enforces.
 Each task carries ``ActualDuration`` zero, which MPXJ's scheduler needs to reschedule it.
+Resources carry their availability (Max. Units) and hourly rate, assignments and tasks
+their work and cost (Cost = Work x Standard Rate), and, when one is given, every task its
+baseline (Baseline 0: start, finish, duration, work, cost) for the Tracking Gantt.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from crmkit._files import write_atomically
 from crmkit.planning.model import Plan
+from crmkit.planning.resources import cost_table
 from crmkit.planning.scheduling import Schedule, schedule
 
 NAMESPACE = "http://schemas.microsoft.com/project"
@@ -23,6 +27,7 @@ DURATION_FORMAT_DAYS = 7
 # MSPDI weekday numbers run from Sunday (1) to Saturday (7).
 WEEKDAY_NUMBERS = {"Sun": 1, "Mon": 2, "Tue": 3, "Wed": 4, "Thu": 5, "Fri": 6, "Sat": 7}
 WORKING_TIMES = (("08:00:00", "12:00:00"), ("13:00:00", "17:00:00"))
+RATE_PER_HOUR = 2  # StandardRateFormat: the rate is shown per hour
 
 
 def _add(parent: ET.Element, tag: str, text=None) -> ET.Element:
@@ -55,7 +60,16 @@ def lag_tenths_of_minutes(lag_days: int, hours_per_day: int = 8) -> int:
     return lag_days * hours_per_day * 60 * 10
 
 
-def mspdi_tree(sched: Schedule) -> ET.ElementTree:
+def _money(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _cents(value: float) -> str:
+    """MSPDI stores costs (not rates) in hundredths of the currency unit."""
+    return f"{round(value * 100)}"
+
+
+def mspdi_tree(sched: Schedule, baseline: Schedule | None = None) -> ET.ElementTree:
     """The MSPDI document of a schedule as an element tree.
 
     >>> from crmkit.planning import load_plan
@@ -75,7 +89,7 @@ def mspdi_tree(sched: Schedule) -> ET.ElementTree:
         ("DaysPerMonth", 20),
     )
     _calendar(_add(root, "Calendars"), plan)
-    uids = _tasks(_add(root, "Tasks"), sched)
+    uids = _tasks(_add(root, "Tasks"), sched, baseline)
     _resources(root, plan, sched, uids)
     return ET.ElementTree(root)
 
@@ -101,9 +115,12 @@ def _calendar(parent: ET.Element, plan: Plan) -> None:
         _fields(exception, ("Occurrences", 1), ("Name", name), ("Type", 1), ("DayWorking", 0))
 
 
-def _tasks(parent: ET.Element, sched: Schedule) -> dict[str, int]:
+def _tasks(parent: ET.Element, sched: Schedule, baseline: Schedule | None) -> dict[str, int]:
     plan, hours = sched.plan, sched.plan.calendar.hours_per_day
     uids = {code: i for i, code in enumerate(sched.table["wbs_code"], start=1)}
+    costs = cost_table(plan)
+    base = baseline.table.set_index("wbs_code") if baseline is not None else None
+    base_costs = cost_table(baseline.plan) if baseline is not None else None
     for row in sched.table.itertuples(index=False):
         task = _add(parent, "Task")
         duration = _hours(row.duration, hours)
@@ -111,9 +128,11 @@ def _tasks(parent: ET.Element, sched: Schedule) -> dict[str, int]:
             task, ("UID", uids[row.wbs_code]), ("ID", uids[row.wbs_code]), ("Name", row.name), ("Type", FIXED_DURATION),
             ("IsNull", 0), ("WBS", row.wbs_code), ("OutlineNumber", row.wbs_code), ("OutlineLevel", row.level),
             ("Priority", 500), ("Start", _datetime(row.start)), ("Finish", _datetime(row.finish)),
-            ("Duration", duration), ("DurationFormat", DURATION_FORMAT_DAYS), ("Estimated", 0),
+            ("Duration", duration), ("DurationFormat", DURATION_FORMAT_DAYS),
+            ("Work", _hours(costs.at[row.wbs_code, "work"] / hours, hours)), ("Estimated", 0),
             ("Milestone", int(row.milestone)), ("Summary", int(row.summary)), ("Critical", int(row.critical)),
-            ("ActualDuration", "PT0H0M0S"), ("RemainingDuration", duration), ("ConstraintType", 0),
+            ("Cost", _cents(costs.at[row.wbs_code, "cost"])), ("ActualDuration", "PT0H0M0S"),
+            ("RemainingDuration", duration), ("ConstraintType", 0),
             ("CalendarUID", -1),
         )
         remark = plan.task(row.wbs_code).remark
@@ -126,15 +145,30 @@ def _tasks(parent: ET.Element, sched: Schedule) -> dict[str, int]:
                 ("CrossProject", 0), ("LinkLag", lag_tenths_of_minutes(link.lag, hours)),
                 ("LagFormat", LAG_FORMAT_DAYS),
             )
+        if base is not None and row.wbs_code in base.index:
+            _baseline(_add(task, "Baseline"), base.loc[row.wbs_code], base_costs.loc[row.wbs_code], hours)
         _fields(task, ("Active", 1), ("Manual", 0))
     return uids
+
+
+def _baseline(element: ET.Element, row, costs, hours: int) -> None:
+    _fields(
+        element, ("Number", 0), ("Start", _datetime(row["start"])), ("Finish", _datetime(row["finish"])),
+        ("Duration", _hours(row["duration"], hours)), ("DurationFormat", DURATION_FORMAT_DAYS),
+        ("Work", _hours(costs["work"] / hours, hours)), ("Cost", _cents(costs["cost"])),
+    )
 
 
 def _resources(root: ET.Element, plan: Plan, sched: Schedule, uids: dict[str, int]) -> None:
     names = list(dict.fromkeys([*plan.resources, *(r for t in plan.leaves for r in t.resources)]))
     resources = _add(root, "Resources")
     for uid, name in enumerate(names, start=1):
-        _fields(_add(resources, "Resource"), ("UID", uid), ("ID", uid), ("Name", name), ("Type", 1), ("IsNull", 0))
+        person = plan.person(name)
+        _fields(
+            _add(resources, "Resource"), ("UID", uid), ("ID", uid), ("Name", name), ("Type", 1), ("IsNull", 0),
+            ("MaxUnits", f"{person.max_units:.2f}"), ("StandardRate", _money(person.rate)),
+            ("StandardRateFormat", RATE_PER_HOUR),
+        )
     assignments, rows = _add(root, "Assignments"), sched.table.set_index("wbs_code")
     for task in plan.leaves:
         row = rows.loc[task.code]
@@ -148,13 +182,17 @@ def _resources(root: ET.Element, plan: Plan, sched: Schedule, uids: dict[str, in
             _fields(
                 assignment, ("UID", len(assignments)), ("TaskUID", uids[task.code]),
                 ("ResourceUID", names.index(name) + 1), ("ActualWork", "PT0H0M0S"),
+                ("Cost", _cents(work_days * plan.calendar.hours_per_day * plan.person(name).rate)),
                 ("Finish", _datetime(row["finish"])), ("RemainingWork", work), ("Start", _datetime(row["start"])),
                 ("Units", f"{work_days / row['duration']:.4f}"), ("Work", work),
             )
 
 
-def write_mspdi(plan: Plan, path: str | Path, durations: str = "most_likely") -> Path:
+def write_mspdi(plan: Plan, path: str | Path, durations: str = "most_likely", baseline: Schedule | None = None) -> Path:
     """Write the plan, scheduled with ``durations``, as Microsoft Project XML.
+
+    ``baseline`` (from :func:`crmkit.planning.set_baseline`) is written as each task's
+    Baseline 0, so MS Project's Tracking Gantt shows the slips of a tracked update.
 
     >>> import tempfile, pathlib
     >>> from crmkit.planning import load_plan
@@ -162,6 +200,6 @@ def write_mspdi(plan: Plan, path: str | Path, durations: str = "most_likely") ->
     >>> print(out.read_text(encoding="utf-8").splitlines()[1])
     <Project xmlns="http://schemas.microsoft.com/project">
     """
-    tree = mspdi_tree(schedule(plan, durations))
+    tree = mspdi_tree(schedule(plan, durations), baseline)
     ET.indent(tree)
     return write_atomically(path, ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True))

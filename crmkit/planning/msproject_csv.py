@@ -29,7 +29,7 @@ def msproject_table(plan: Plan, durations: str = "most_likely") -> pd.DataFrame:
     >>> from crmkit.planning import load_plan
     >>> table = msproject_table(load_plan("pschse"))
     >>> table.loc[3, ["Name", "Duration", "Start", "Predecessors", "WBS", "Milestone"]].tolist()
-    ['Baseline plan and risk log', '6 days', '2026-01-12 08:00', '3FS', '1.1.2', 'No']
+    ['WBS and WBS dictionary built with the team', '4 days', '2026-01-12 08:00', '3FS', '1.1.2', 'No']
     """
     sched = schedule(plan, durations)
     ids = {code: i for i, code in enumerate(sched.table["wbs_code"], start=1)}

@@ -3,6 +3,11 @@
 The Monte Carlo simulation draws every leaf's duration for all runs at once (a
 ``runs x tasks`` array) and pushes the whole array through the same forward pass as the
 critical path method, so 10,000 runs of the PSCHSE plan take a few milliseconds.
+
+Independent draws assume that one task running late says nothing about another. On a real
+project the same causes (a vague requirement, a busy integrator) stretch many tasks at once,
+so independent durations understate the spread of the finish date. ``correlation`` links
+the draws through one shared factor (see :func:`correlate`).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ def pert_table(plan: Plan) -> pd.DataFrame:
 
     >>> from crmkit.planning import load_plan
     >>> pert_table(load_plan("pschse")).loc["1.1.2", ["expected", "variance"]].round(3).tolist()
-    [6.333, 1.0]
+    [4.167, 0.25]
     """
     rows = {
         task.code: {
@@ -128,6 +133,30 @@ def draw_durations(low, mode, high, runs: int, rng: np.random.Generator, method:
     return low + unit * width
 
 
+def correlate(durations: np.ndarray, correlation: float, rng: np.random.Generator) -> np.ndarray:
+    """Reorder each task's draws so that tasks run long or short together.
+
+    Every run gets one shared normal factor; a task's latent score is
+    ``sqrt(c) * shared + sqrt(1 - c) * own``, and each task's own draws are handed out in
+    the order of its scores (a Gaussian copula built by ranks). Each task keeps exactly the
+    durations it had, so its range and mean do not change: only which runs are long
+    together does. ``correlation`` 0 returns the draws as they are.
+
+    >>> rng = np.random.default_rng(3)
+    >>> d = rng.random((2000, 2))
+    >>> linked = correlate(d, 0.9, rng)
+    >>> bool(np.allclose(np.sort(linked, axis=0), np.sort(d, axis=0))), bool(np.corrcoef(linked.T)[0, 1] > 0.8)
+    (True, True)
+    """
+    if not correlation:
+        return durations
+    runs, tasks = durations.shape
+    shared = rng.standard_normal((runs, 1))
+    scores = np.sqrt(correlation) * shared + np.sqrt(1 - correlation) * rng.standard_normal((runs, tasks))
+    ranks = np.argsort(np.argsort(scores, axis=0, kind="stable"), axis=0, kind="stable")
+    return np.take_along_axis(np.sort(durations, axis=0), ranks, axis=0)
+
+
 @dataclass(frozen=True)
 class Simulation:
     """Monte Carlo finish offsets (working days from the start) of a plan's target."""
@@ -138,6 +167,7 @@ class Simulation:
     project_offsets: np.ndarray
     criticality: pd.Series
     method: str
+    correlation: float = 0.0
 
     def dates(self, offsets=None) -> np.ndarray:
         """Finish dates (numpy ``datetime64[D]``): work up to offset t ends on day ceil(t) - 1."""
@@ -150,6 +180,10 @@ class Simulation:
         """Share of runs in which the target is done by the end of ``day``."""
         return float(np.mean(self.offsets <= deadline_offset(self.plan, day) + 1e-9))
 
+    def spread(self, low: int = 10, high: int = 90) -> float:
+        """Working days between the ``low`` and ``high`` percentiles of the target's finish."""
+        return float(np.diff(np.percentile(self.offsets, [low, high]))[0])
+
     def percentile_dates(self, percents=(50, 80, 95)) -> dict[int, dt.date]:
         """The dates by which the target is done in ``percents`` % of runs."""
         offsets = np.percentile(self.offsets, percents, method="higher")
@@ -157,7 +191,7 @@ class Simulation:
 
 
 def simulate(plan: Plan, runs: int = 10_000, seed: SeedLike = 0, method: str = "pert",
-             uncertainty: float = 1.0, target: str | None = None) -> Simulation:
+             uncertainty: float = 1.0, target: str | None = None, correlation: float = 0.0) -> Simulation:
     """Simulate the plan ``runs`` times with random durations.
 
     Parameters
@@ -171,6 +205,9 @@ def simulate(plan: Plan, runs: int = 10_000, seed: SeedLike = 0, method: str = "
         Stretches every range around its most likely value (1 keeps the estimates).
     target : str, optional
         WBS code whose finish is tracked; defaults to the plan's launch milestone.
+    correlation : float
+        From 0 (independent durations) to 1 (every task long or short together); see
+        :func:`correlate`. The same seed gives the same draws, reordered.
 
     Examples
     --------
@@ -186,17 +223,22 @@ def simulate(plan: Plan, runs: int = 10_000, seed: SeedLike = 0, method: str = "
             or not 0 <= uncertainty <= MAX_UNCERTAINTY:
         raise ConfigError(f"uncertainty is {uncertainty!r}; allowed: a number from 0 to {MAX_UNCERTAINTY} "
                           "(1 keeps the estimates)")
+    if isinstance(correlation, bool) or not isinstance(correlation, (int, float, np.number)) \
+            or not 0 <= correlation <= 1:
+        raise ConfigError(f"correlation is {correlation!r}; allowed: a number from 0 (independent durations) to 1")
     plan = plan.with_estimates(lambda e: e.widened(uncertainty))
     net = network(plan)
     if runs * len(net.codes) > MAX_CELLS:
         raise ConfigError(f"runs is {runs:,}; allowed for this plan of {len(net.codes)} scheduled tasks: at most "
                           f"{MAX_CELLS // len(net.codes):,} (each run of each task takes memory)")
     table = pert_table(plan).loc[list(net.codes)]
+    rng = as_generator(seed)
     durations = draw_durations(*(table[c].to_numpy() for c in ("optimistic", "most_likely", "pessimistic")),
-                               runs, as_generator(seed), method)
+                               runs, rng, method)
+    durations = correlate(durations, float(correlation), rng)
     es, ef = forward_pass(net, durations)
     finish = ef.max(axis=1)
     ls, _ = backward_pass(net, durations, finish)
     code = target_of(plan, target)
     criticality = pd.Series(np.isclose(ls, es).mean(axis=0), index=pd.Index(net.codes, name="wbs_code"))
-    return Simulation(plan, code, ef[:, net.codes.index(code)], finish, criticality, method)
+    return Simulation(plan, code, ef[:, net.codes.index(code)], finish, criticality, method, float(correlation))

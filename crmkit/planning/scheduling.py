@@ -69,8 +69,13 @@ def schedule(plan: Plan, durations: str = "most_likely") -> Schedule:
     ('1.1.1', '2.1.1', '4.1.1')
     """
     net = network(plan)
-    leaves = cpm_table(net, leaf_durations(plan, net, durations))
-    leaves["start"], leaves["finish"] = _datetimes(plan, leaves)
+    return table_schedule(plan, cpm_table(net, leaf_durations(plan, net, durations)), durations)
+
+
+def table_schedule(plan: Plan, leaves: pd.DataFrame, durations: str = "most_likely") -> Schedule:
+    """A :class:`Schedule` from the leaves' offsets (a :func:`cpm_table`), with dates and summaries."""
+    leaves = leaves.copy()
+    leaves["start"], leaves["finish"] = datetimes(plan, leaves)
     rows = []
     for task in plan.tasks:
         if task.code in leaves.index:
@@ -94,7 +99,8 @@ def _roll_up(children: pd.DataFrame) -> dict:
     }
 
 
-def _datetimes(plan: Plan, leaves: pd.DataFrame):
+def datetimes(plan: Plan, leaves: pd.DataFrame):
+    """Start and finish datetimes of rows with working-day offsets ``es`` and ``ef``."""
     cal, start = plan.calendar, plan.start
     starts, finishes = [], []
     for es, ef in zip(leaves["es"], leaves["ef"], strict=True):

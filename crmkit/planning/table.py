@@ -7,7 +7,8 @@ column         meaning
 =============  ==============================================================
 wbs_code       dotted numbers: "6", "6.2", "6.2.1"; the parent of "6.2.1" is "6.2"
 name           what the element delivers ("plan outcomes, not actions")
-kind           phase, deliverable, work_package or activity
+kind           phase, deliverable, work_package, activity or milestone (an event:
+               0 days, no effort, under a phase or a deliverable)
 optimistic     working days, leaves only (blank for summaries)
 most_likely    working days, leaves only
 pessimistic    working days, leaves only
@@ -129,7 +130,7 @@ def parse_row(row: dict) -> tuple[Task, tuple[Link, ...]]:
     kind = str(row.get("kind", "")).strip().lower().replace(" ", "_")
     if kind not in KINDS:
         raise ConfigError(f"row {code}: kind is {row.get('kind')!r}; allowed: one of {', '.join(KINDS)}")
-    milestone = _flag(row.get("milestone"), code)
+    milestone = _flag(row.get("milestone"), code) or kind == "milestone"
     task = Task(
         code=code,
         name="" if _blank(row.get("name")) else str(row["name"]).strip(),

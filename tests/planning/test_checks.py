@@ -78,3 +78,21 @@ def test_the_exercise_check_reports_every_problem_at_once():
     ]
     with pytest.raises(ConfigError, match=r"\(1 more errors: see check_table\)"):
         plan_from_table(table)
+
+
+def test_a_milestone_written_as_a_zero_hour_work_package_is_flagged():
+    gate = {"wbs_code": "1.2", "name": "Go decision", "kind": "work_package", "milestone": "yes", "effort_hours": 0}
+    assert rules(check_table([PM, wp("1.1"), gate])) == [("warning", "milestone", "1.2")]
+    as_event = {**gate, "kind": "milestone", "milestone": "", "effort_hours": ""}
+    assert check_table([PM, wp("1.1"), as_event]) == []
+    assert plan_from_table([PM, wp("1.1"), {**as_event, "predecessors": "1.1"}]).task("1.2").milestone
+
+
+def test_a_milestone_is_an_event_outside_the_work_packages():
+    package = {"wbs_code": "1.1", "name": "Migration", "kind": "work_package"}
+    inside = [PM, package, wp("1.1.1", kind="activity"), {"wbs_code": "1.1.2", "name": "Freeze", "kind": "milestone"}]
+    assert rules(check_table(inside)) == [("error", "outline", "1.1.2")]
+    with_children = [PM, {"wbs_code": "1.1", "name": "Gate", "kind": "milestone"}, wp("1.1.1", kind="work_package")]
+    assert ("error", "outline", "1.1") in rules(check_table(with_children))
+    busy = [PM, wp("1.1"), {"wbs_code": "1.2", "name": "Gate", "kind": "milestone", "effort_hours": 8}]
+    assert rules(check_table(busy)) == [("warning", "milestone", "1.2")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -63,3 +64,18 @@ def test_an_unknown_plan_gives_exit_code_2_and_a_message(parser, capsys):
 def test_a_bad_format_is_refused_by_argparse(parser):
     with pytest.raises(SystemExit):
         parser.parse_args(["plan", "export", "pschse", "--format", "mpp", "--out", "x"])
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("rate: 85, max_units: 1.0}", "rate: lots, max_units: 1.0}", "rate of Ben is 'lots'"),
+    ("share_of_effort: 0.15", "share_of_effort: -1", "contingency_reserve.share_of_effort is -1"),
+])
+def test_a_bad_rate_or_reserve_gives_exit_code_2_and_one_line(parser, tmp_path, capsys, old, new, words):
+    folder = shutil.copytree(plan_folder("pschse"), tmp_path / "plan")
+    text = (folder / "plan.yaml").read_text()
+    assert old in text
+    (folder / "plan.yaml").write_text(text.replace(old, new))
+    assert run(parser, "export", str(folder), "--out", str(tmp_path / "p.xml")) == 2
+    out = capsys.readouterr()
+    assert words in out.err and len(out.err.strip().splitlines()) == 1 and "Traceback" not in out.err
+    assert not (tmp_path / "p.xml").exists()

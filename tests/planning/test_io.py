@@ -36,3 +36,35 @@ def test_a_bad_launch_milestone_is_refused(tmp_path):
     (folder / "plan.yaml").write_text(text)
     with pytest.raises(ConfigError, match="launch_milestone is '99'"):
         load_plan(folder)
+
+
+def test_the_people_carry_rates_and_availability():
+    plan = load_plan("pschse")
+    assert plan.person("Integrator").rate > plan.person("Trainer").rate > 0
+    assert plan.person("Marketing lead").max_units == 0.5 and plan.person("Nobody").rate == 0
+    assert set(plan.resources) >= {p.name for p in plan.people}
+
+
+@pytest.mark.parametrize(("person", "words"), [
+    ("{name: Ben, rate: -5}", "rate of Ben is -5"),
+    ("{name: Ben, rate: cheap}", "rate of Ben is 'cheap'"),
+    ("{name: Ben, max_units: 0}", "max_units of Ben is 0"),
+    ("{name: Ben, max_units: 50}", "max_units of Ben is 50"),
+])
+def test_a_bad_rate_or_availability_is_one_clear_line(tmp_path, person, words):
+    folder = shutil.copytree(plan_folder("pschse"), tmp_path / "plan")
+    text = (folder / "plan.yaml").read_text()
+    start = text.index("    - {name: Ben,")
+    end = text.index("\n", start)
+    (folder / "plan.yaml").write_text(text[:start] + f"    - {person}" + text[end:])
+    with pytest.raises(ConfigError, match=words) as error:
+        load_plan(folder)
+    assert "\n" not in str(error.value) and "allowed" in str(error.value)
+
+
+def test_a_bad_contingency_share_is_one_clear_line(tmp_path):
+    folder = shutil.copytree(plan_folder("pschse"), tmp_path / "plan")
+    text = (folder / "plan.yaml").read_text().replace("share_of_effort: 0.15", "share_of_effort: 15")
+    (folder / "plan.yaml").write_text(text)
+    with pytest.raises(ConfigError, match=r"contingency_reserve.share_of_effort is 15; allowed: a share .* from 0 to 1"):
+        load_plan(folder)

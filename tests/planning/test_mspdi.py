@@ -9,6 +9,8 @@ import pytest
 
 from crmkit.planning import load_plan, schedule, write_mspdi
 from crmkit.planning.mspdi import LINK_TYPE_CODES, NAMESPACE
+from crmkit.planning.resources import cost_table
+from crmkit.planning.tracking import set_baseline, tracked_update
 from tests.planning.planning_helpers import network_plan
 
 NS = {"p": NAMESPACE}
@@ -41,7 +43,7 @@ def test_every_element_is_in_the_ms_project_namespace(exported):
 
 def test_links_carry_the_mspdi_type_codes_and_lags_in_tenths_of_minutes(exported):
     root = ET.parse(exported[2]).getroot()
-    task = next(t for t in root.iterfind("p:Tasks/p:Task", NS) if t.find("p:WBS", NS).text == "6.2.2.4")
+    task = next(t for t in root.iterfind("p:Tasks/p:Task", NS) if t.find("p:WBS", NS).text == "6.2.4.2")
     link = task.find("p:PredecessorLink", NS)
     assert link.find("p:Type", NS).text == str(LINK_TYPE_CODES["FF"]) == "0"
     assert link.find("p:LinkLag", NS).text == str(1 * 8 * 60 * 10)
@@ -95,3 +97,47 @@ def test_the_file_is_replaced_whole(tmp_path):
     write_mspdi(network_plan(("1", 2, ""), ("2", 3, "1SS+1")), target)
     assert ET.parse(target).getroot().tag.endswith("Project")
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xml"]
+
+
+@pytest.fixture(scope="module")
+def tracked(tmp_path_factory, jvm):
+    from org.mpxj.reader import UniversalProjectReader
+
+    plan = load_plan("pschse")
+    baseline = set_baseline(plan)
+    update = tracked_update(plan, {"2.1.1": 14, "4.1.1": 12}, work={"4.1.1": 80})
+    path = write_mspdi(update, tmp_path_factory.mktemp("tracked") / "update.xml", baseline=baseline)
+    return update, baseline, UniversalProjectReader().read(str(path))
+
+
+def test_mpxj_reads_the_rates_availability_and_costs(exported, project):
+    plan = exported[0]
+    people = {str(r.getName()): r for r in project.getResources() if r.getName()}
+    for person in plan.people:
+        assert float(people[person.name].getStandardRate().getAmount()) == person.rate
+        assert str(people[person.name].getStandardRate().getUnits()) == "h"
+        assert float(people[person.name].getMaxUnits()) == pytest.approx(100 * person.max_units)
+    costs = cost_table(plan)
+    for task in project.getTasks():
+        if task.getWBS():
+            assert float(task.getCost()) == pytest.approx(costs.at[str(task.getWBS()), "cost"])
+    total = sum(float(a.getCost()) for a in project.getResourceAssignments())
+    assert total == pytest.approx(costs["cost"][[t.code for t in plan.tasks if t.level == 1]].sum())
+
+
+def test_a_tracked_update_carries_its_baseline_and_mpxj_reschedules_it_to_the_same_dates(tracked):
+    import java.time
+    from org.mpxj.cpm import MicrosoftScheduler
+
+    update, baseline, project = tracked
+    base = baseline.table.set_index("wbs_code")
+    tasks = {str(t.getWBS()): t for t in project.getTasks() if t.getWBS()}
+    assert _python(tasks["4.1.1"].getBaselineFinish()) == base.at["4.1.1", "finish"]
+    assert _python(tasks["4.1.1"].getFinish()) > _python(tasks["4.1.1"].getBaselineFinish())
+    assert float(tasks["4.1.1"].getBaselineCost()) == pytest.approx(64 * 75)
+    assert float(tasks["4.1.1"].getCost()) == pytest.approx(80 * 75)
+    start = update.start
+    MicrosoftScheduler().schedule(project, java.time.LocalDateTime.of(start.year, start.month, start.day, 8, 0))
+    table = schedule(update).table
+    dates = {str(t.getWBS()): (_python(t.getStart()), _python(t.getFinish())) for t in project.getTasks() if t.getWBS()}
+    assert dates == {code: (s, f) for code, s, f in zip(table["wbs_code"], table["start"], table["finish"], strict=True)}

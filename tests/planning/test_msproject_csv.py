@@ -17,8 +17,8 @@ def test_the_csv_agrees_with_the_schedule(tmp_path):
     assert tuple(table.columns) == MSPROJECT_COLUMNS
     assert table["WBS"].tolist() == sched["wbs_code"].tolist()
     assert table["Start"].tolist() == sched["start"].dt.strftime("%Y-%m-%d %H:%M").tolist()
-    row = table.set_index("WBS").loc["6.2.3.4"]
+    row = table.set_index("WBS").loc["6.2.4.3"]
     ids = dict(zip(table["WBS"], table["ID"], strict=True))
-    assert row["Predecessors"] == f"{ids['6.2.3.2']}SS, {ids['9.2.1']}SF+3 days"
+    assert row["Predecessors"] == f"{ids['6.2.4.1']}SS, {ids['9.2.1']}SF+3 days"
     assert row["Duration"] == "5 days" and row["Milestone"] == "No"
     assert table.set_index("WBS").loc["9.2.2", "Milestone"] == "Yes"

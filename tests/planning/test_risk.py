@@ -7,7 +7,7 @@ import pytest
 
 from crmkit.errors import ConfigError
 from crmkit.planning import Estimate, load_plan, pert_completion, pert_table, schedule, simulate
-from crmkit.planning.risk import draw_durations
+from crmkit.planning.risk import correlate, draw_durations
 from tests.planning.planning_helpers import network_plan
 
 
@@ -16,7 +16,7 @@ def test_pert_expected_duration_and_variance():
     assert estimate.expected == pytest.approx((3 + 24 + 15) / 6)
     assert estimate.variance == pytest.approx(4.0)
     table = pert_table(load_plan("pschse"))
-    assert table.loc["5.1.1", "expected"] == pytest.approx((12 + 4 * 17 + 30) / 6)
+    assert table.loc["5.4.1", "expected"] == pytest.approx((12 + 4 * 17 + 30) / 6)
 
 
 def test_the_same_seed_gives_the_same_runs_and_no_global_state_is_touched():
@@ -75,3 +75,30 @@ def test_classic_pert_follows_the_critical_path_to_the_launch_milestone():
 def test_bad_simulation_settings_are_refused(kwargs, message):
     with pytest.raises(ConfigError, match=message):
         simulate(load_plan("pschse"), **kwargs)
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_positive_correlation_widens_the_p10_to_p90_spread(seed):
+    plan = load_plan("pschse")
+    spreads = [simulate(plan, runs=4_000, seed=seed, correlation=c).spread() for c in (0.0, 0.3, 0.8)]
+    assert spreads[0] < spreads[1] < spreads[2]
+    assert spreads[2] > 1.5 * spreads[0]  # independent draws understate the risk by a wide margin here
+
+
+def test_correlation_keeps_each_tasks_durations_and_is_seeded():
+    low, mode, high = np.array([2.0, 1.0]), np.array([4.0, 3.0]), np.array([12.0, 9.0])
+    draws = draw_durations(low, mode, high, 5_000, np.random.default_rng(0))
+    linked = correlate(draws, 0.7, np.random.default_rng(1))
+    assert np.array_equal(np.sort(linked, axis=0), np.sort(draws, axis=0))
+    assert np.corrcoef(linked.T)[0, 1] > 0.5 > abs(np.corrcoef(draws.T)[0, 1])
+    assert np.array_equal(linked, correlate(draws, 0.7, np.random.default_rng(1)))
+    assert correlate(draws, 0.0, np.random.default_rng(1)) is draws
+    plan = load_plan("pschse")
+    a, b = simulate(plan, runs=300, seed=4, correlation=0.5), simulate(plan, runs=300, seed=4, correlation=0.5)
+    assert np.array_equal(a.offsets, b.offsets) and a.correlation == 0.5
+
+
+@pytest.mark.parametrize("value", [-0.2, 1.5, "high", True])
+def test_a_bad_correlation_is_one_clear_line(value):
+    with pytest.raises(ConfigError, match=r"correlation is .*; allowed: a number from 0 \(independent durations\) to 1"):
+        simulate(load_plan("pschse"), runs=10, correlation=value)

@@ -20,6 +20,10 @@ def test_the_widget_exposes_its_current_result():
     assert explorer.result.p_single_point == 1.0
     method.value = "triangular"
     assert explorer.result.simulation.method == "triangular"
+    uncertainty.value = 1.0
+    narrow = explorer.result.simulation.spread()
+    explorer.children[3].value = 0.6
+    assert explorer.result.simulation.correlation == 0.6 and explorer.result.simulation.spread() > narrow
 
 
 def test_launch_risk_buffers_and_uncertainty():

@@ -17,7 +17,7 @@ from crmkit.errors import ConfigError, describe_allowed
 
 TOPICS = (
     "start", "flow", "types", "processes", "idic", "payne", "value_chain", "lifecycle", "sales",
-    "campaigns", "service", "privacy", "cases",
+    "campaigns", "service", "privacy", "cases", "project",
 )
 
 
