@@ -14,6 +14,7 @@ import pandas as pd
 from crmkit.analytics.identity import exact_email_links, resolve_identities
 from crmkit.analytics.identity_quality import match_quality, true_entities
 from crmkit.errors import DataError
+from crmkit.world.cases import DEFAULT_CASE
 from crmkit.world.ops.sources_defects import EXCLUSIVE
 
 
@@ -33,7 +34,7 @@ def scaled_systems(config, scale: float) -> dict:
     return systems
 
 
-def defect_sweep(case="pschse", customers: int = 2000, seed: int = 1, rates=(0.5, 1.0, 2.0, 3.0),
+def defect_sweep(case=DEFAULT_CASE, customers: int = 2000, seed: int = 1, rates=(0.5, 1.0, 2.0, 3.0),
                  threshold: float = 85.0) -> pd.DataFrame:
     """Identity-resolution quality as the source systems get messier.
 

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-_SPREAD = 1e6  # days: larger than any world's span, so customer * _SPREAD + time sorts by both
+KEY_SPREAD = 1e6  # fixed: days, larger than any world's span, so customer * KEY_SPREAD + time sorts by both
+TRUTH_DECIMALS = 6  # fixed: the printed precision of hidden truths (rates, chances), not a behaviour
+TINY = 1e-9  # fixed: a guard against dividing by zero and against rounding, far below any value that matters
 
 
 def next_time_after(event_customer, event_time, customer, time) -> np.ndarray:
@@ -17,11 +19,11 @@ def next_time_after(event_customer, event_time, customer, time) -> np.ndarray:
     >>> next_time_after(np.array([0, 0, 1]), np.array([5.0, 9.0, 2.0]), np.array([0, 0, 1]), np.array([6.0, 9.5, 1.0])).tolist()
     [9.0, inf, 2.0]
     """
-    key = np.sort(event_customer * _SPREAD + event_time)
-    pos = np.searchsorted(key, customer * _SPREAD + time, side="right")
+    key = np.sort(event_customer * KEY_SPREAD + event_time)
+    pos = np.searchsorted(key, customer * KEY_SPREAD + time, side="right")
     safe = np.minimum(pos, max(len(key) - 1, 0))
-    found = (pos < len(key)) & (np.floor(key[safe] / _SPREAD + 1e-9) == customer) if len(key) else np.zeros(len(customer), bool)
-    return np.where(found, key[safe] - customer * _SPREAD, np.inf) if len(key) else np.full(len(customer), np.inf)
+    found = (pos < len(key)) & (np.floor(key[safe] / KEY_SPREAD + TINY) == customer) if len(key) else np.zeros(len(customer), bool)
+    return np.where(found, key[safe] - customer * KEY_SPREAD, np.inf) if len(key) else np.full(len(customer), np.inf)
 
 
 def last_time_before(event_customer, event_time, customer, time) -> np.ndarray:
@@ -32,11 +34,11 @@ def last_time_before(event_customer, event_time, customer, time) -> np.ndarray:
     """
     if not len(event_time):
         return np.full(len(customer), -np.inf)
-    key = np.sort(event_customer * _SPREAD + event_time)
-    pos = np.searchsorted(key, customer * _SPREAD + time, side="right") - 1
+    key = np.sort(event_customer * KEY_SPREAD + event_time)
+    pos = np.searchsorted(key, customer * KEY_SPREAD + time, side="right") - 1
     safe = np.maximum(pos, 0)
-    found = (pos >= 0) & (np.floor(key[safe] / _SPREAD + 1e-9) == customer)
-    return np.where(found, key[safe] - customer * _SPREAD, -np.inf)
+    found = (pos >= 0) & (np.floor(key[safe] / KEY_SPREAD + TINY) == customer)
+    return np.where(found, key[safe] - customer * KEY_SPREAD, -np.inf)
 
 
 def group_cumsum(keys: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ from crmkit.world.people import draw_customers
 from crmkit.world.timeline import Timeline
 from crmkit.world.touchpoints import build_interactions
 
-BLOCK_SIZE = 10_000  # part of a world's identity: changing it changes every world
+BLOCK_SIZE = 10_000  # fixed: part of a world's identity: changing it changes every world
 
 
 @dataclass(frozen=True)

@@ -23,37 +23,39 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crmkit.errors import ConfigError
+from crmkit.world.units import DAYS_PER_MONTH, MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
     from crmkit.world.config import WorldConfig
 
-BLOCK = 10_000  # customers simulated together (crmkit.world.block.BLOCK_SIZE; a small world still makes one whole block)
+BLOCK = 10_000  # fixed: customers simulated together (crmkit.world.block.BLOCK_SIZE; a small world still makes one whole block)
 # Measured: a world held in memory (``simulate``) takes about 130 bytes per real row at its
 # peak, tables and the copies made while joining blocks (retailer, 60,000 customers: 1.2 GB,
 # 8.3M rows); the estimate counts about twice the real rows, so 65 bytes per estimated row.
-BYTES_PER_ROW = 65
+BYTES_PER_ROW = 65  # fixed: measured, see above
 # In memory: 8 GiB, what a student's laptop can give one Python process.
-MEMORY_LIMIT = 8 * 2**30
+GIB = 2**30  # fixed: bytes in a gibibyte
+MEMORY_LIMIT = 8 * GIB  # fixed: see above
 # Streamed to disk (``generate``): 500 million estimated rows (about 250 million real ones)
 # take some 5 minutes on two cores and 3 GB as Parquet (15 GB as CSV). The 1M-customer pschse
 # benchmark world is estimated at 140 million (69 million real), 1M of retailer at 300 million.
-STREAM_ROW_LIMIT = 500_000_000
+STREAM_ROW_LIMIT = 500_000_000  # fixed: measured, see above
 # One block is made whole in one process: 30 million estimated rows is about 2-4 GiB there
 # (the shipped cases: 0.7 to 3 million).
-BLOCK_ROW_LIMIT = 30_000_000
+BLOCK_ROW_LIMIT = 30_000_000  # fixed: see above
 # Rows that come once per customer whatever they do: the customer, their costs, hidden
 # truth, source records, phase changes (measured on the shipped cases: 8-14).
-ROWS_PER_CUSTOMER = 15
-ROWS_PER_ORDER_EVENT = 3  # invoice, payment, loyalty ledger entry
-ROWS_PER_LEAD = 15  # the lead, its status history and the activities logged on it
-ROWS_PER_DEAL = 8  # the deal, its stage history and activities
-ROWS_PER_CASE = 4  # the case, its activities and survey
+ROWS_PER_CUSTOMER = 15  # fixed: measured, see above
+ROWS_PER_ORDER_EVENT = 3  # fixed: invoice, payment, loyalty ledger entry
+ROWS_PER_LEAD = 15  # fixed: the lead, its status history and the activities logged on it
+ROWS_PER_DEAL = 8  # fixed: the deal, its stage history and activities
+ROWS_PER_CASE = 4  # fixed: the case, its activities and survey
 
 
 def _months(config: WorldConfig) -> tuple[float, float]:
     """Observed and hold-out months of the calendar."""
     cal = config.calendar
-    observed = (cal.observed_until - cal.start_date).days / (365.25 / 12)
+    observed = (cal.observed_until - cal.start_date).days / DAYS_PER_MONTH
     return observed, float(cal.holdout_months)
 
 
@@ -69,7 +71,7 @@ def _rate_multiplier(config: WorldConfig) -> float:
         multiplier *= max(config.loyalty.purchase_rate_multiplier, 1.0)
     if config.personalisation.enabled:
         multiplier *= max(config.personalisation.purchase_rate_multiplier, 1.0)
-    return multiplier * sum(config.calendar.seasonality) / 12
+    return multiplier * sum(config.calendar.seasonality) / MONTHS_PER_YEAR
 
 
 def _persona_rows(config: WorldConfig, name: str, observed: float, holdout: float) -> float:
@@ -85,7 +87,7 @@ def _persona_rows(config: WorldConfig, name: str, observed: float, holdout: floa
         rows += desk.requests.per_month.get(name, 0.0) * alive * ROWS_PER_CASE
     if config.sales is not None:
         deals = sum(k.per_customer_year for k in config.sales.opportunities.kinds.values() if not k.personas or name in k.personas)
-        rows += deals * alive / 12 * ROWS_PER_DEAL
+        rows += deals * alive / MONTHS_PER_YEAR * ROWS_PER_DEAL
     return rows
 
 
@@ -150,6 +152,6 @@ def check_budget(config: WorldConfig, *, streamed: bool, force: bool = False) ->
     if not streamed and rows * BYTES_PER_ROW > MEMORY_LIMIT:
         raise ConfigError(
             f"customers = {config.customers}: the world would make about {rows:,} rows, about "
-            f"{rows * BYTES_PER_ROW / 2**30:.0f} GiB in memory (bound: {MEMORY_LIMIT // 2**30} GiB); stream it to disk "
+            f"{rows * BYTES_PER_ROW / GIB:.0f} GiB in memory (bound: {MEMORY_LIMIT // GIB} GiB); stream it to disk "
             f"with crmkit.world.stream.generate (crmkit generate), use fewer customers, or pass {flag}"
         )

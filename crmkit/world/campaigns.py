@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.arrays import KEY_SPREAD, TINY
 from crmkit.world.vocabulary import code_of
 
 
@@ -71,8 +72,8 @@ def responses(members: dict, orders: dict, config, timeline) -> dict[str, np.nda
     camp, cust = members["campaign"].astype(int), members["customer"].astype(int)
     # Orders are sorted by (customer, time): find each member's first order at or after
     # the campaign start with one binary search over a combined key.
-    key = orders["customer"] * 1e6 + orders["time"]
-    pos = np.searchsorted(key, cust * 1e6 + starts[camp])
+    key = orders["customer"] * KEY_SPREAD + orders["time"]
+    pos = np.searchsorted(key, cust * KEY_SPREAD + starts[camp])
     pos_ok = pos < len(key)
     safe = np.where(pos_ok, pos, 0)
     hit = pos_ok & (orders["customer"][safe] == cust) & (orders["time"][safe] < ends[camp])
@@ -89,7 +90,7 @@ def member_status(rng, members: dict, hit: np.ndarray, config) -> np.ndarray:
     channel = np.array([c.channel for c in config.campaigns.plan])[members["campaign"].astype(int)]
     is_email = (channel == "email") & members["live"].astype(bool)  # the departed do not open mail
     opened = is_email & (rng.random(len(hit)) < config.campaigns.open_rate)
-    clicked = opened & (rng.random(len(hit)) < config.campaigns.click_rate / max(config.campaigns.open_rate, 1e-9))
+    clicked = opened & (rng.random(len(hit)) < config.campaigns.click_rate / max(config.campaigns.open_rate, TINY))
     status = np.where(clicked, code_of("member_status", "clicked"), np.where(opened, code_of("member_status", "opened"), code_of("member_status", "sent")))
     status = np.where(members["control"], code_of("member_status", "not_contacted"), status)
     return np.where(hit, code_of("member_status", "responded"), status)

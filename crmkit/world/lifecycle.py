@@ -27,9 +27,12 @@ from crmkit.world.life_state import (
     State,
 )
 from crmkit.world.names import draw_index
+from crmkit.world.parameters import parameter
 from crmkit.world.people import PersonaTable
 from crmkit.world.timeline import DAYS_PER_MONTH
-from crmkit.world.vocabulary import code_of
+from crmkit.world.vocabulary import code_of, terms
+
+MAX_CAMPAIGN_BUYING_CHANCE = parameter("lifecycle", "max_campaign_buying_chance")
 
 
 class Lifecycle:
@@ -43,8 +46,8 @@ class Lifecycle:
         self.base_churn = personas.param(self.config, "churn_hazard")[people["persona"]] * people["true_churn_factor"]
         self.eov = people["true_order_value"]
         phases = self.config.phases
-        self.phase_buy = np.ones(5)
-        self.phase_churn = np.ones(5)
+        self.phase_buy = np.ones(len(terms("phase")))
+        self.phase_churn = np.ones(len(terms("phase")))
         for name in ("exploration", "expansion", "commitment"):
             self.phase_buy[code_of("phase", name)] = phases.purchase_multiplier[name]
             self.phase_churn[code_of("phase", name)] = phases.churn_multiplier[name]
@@ -179,7 +182,7 @@ class Lifecycle:
         baseline = np.where(live, 1 - np.exp(-self._buying_rate(month)[chosen] * np.maximum(window_end - start, 0)), 0.0)
         reachable = live | ((s.phase[chosen] == DISSOLUTION) & (plan.objective == "win_back"))
         uplift = np.where(reachable, self.people["true_response"][chosen] * plan.uplift_scale * self.pers_uplift, 0.0)
-        uplift = np.clip(uplift, 0.0, np.maximum(0.95 - baseline, 0.0))
+        uplift = np.clip(uplift, 0.0, np.maximum(MAX_CAMPAIGN_BUYING_CHANCE - baseline, 0.0))
         # The true uplift is the campaign's effect on the chance of buying in the window:
         # a contacted customer who would have bought anyway adds nothing to it.
         effect = np.where(live, uplift * (1 - baseline), uplift)

@@ -216,4 +216,4 @@ def _read_store(db: Path, con, specs: dict[str, Table], read_meta, read_table, s
 def _short(exc: BaseException) -> str:
     """The first line of a library's error, with its type: enough to act on, no traceback."""
     text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__  # fixed: one line of message

@@ -17,12 +17,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crmkit.world.parameters import parameter
 from crmkit.world.words import Geography, default_words
 
 # The default e-mail domains (reserved example domains); a world's own are in its pools.
 EMAIL_DOMAINS = np.array(default_words().geography.email_domains)
-POOL_SEED = 20261123
-CITIES = 600
+POOL_SEED = 20261123  # fixed: the name pools' own seed, part of every world's identity
+CITIES = parameter("names", "towns")
+TOWN_SIZE_SHAPE = parameter("names", "town_size_shape")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def _pools(locale: str, regions: tuple[tuple[str, tuple[str, ...]], ...], domain
     states = rng.choice(all_states, size=CITIES)
     region_of_state = {s: r for r, areas in regions for s in areas}
     city_regions = np.array([region_of_state[s] for s in states])
-    city_w = rng.pareto(1.2, size=CITIES) + 1  # a few big cities, many small towns
+    city_w = rng.pareto(TOWN_SIZE_SHAPE, size=CITIES) + 1  # a few big cities, many small towns
     return NamePools(first, first_w, last, last_w, cities, states, city_regions, city_w / city_w.sum(), np.array(domains))
 
 

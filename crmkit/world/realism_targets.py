@@ -24,6 +24,8 @@ RANGES = ("one_time_share", "bgnbd_r", "dropout", "top20_share", "spend_skew")
 
 class RealismTargets(Section):
     remark: Remark
+    # Defaults as CDNOW's cohort: first purchase in a quarter, followed 78 weeks [C] (world_calibration.md
+    # section 1); a cohort of at most a year, followed half a year to ten years.
     cohort_weeks: int = Field(12, ge=1, le=52, description="Customers whose first purchase falls in these first weeks.")
     window_weeks: int = Field(78, ge=26, le=520, description="Weeks the cohort is followed from the start date.")
     one_time_share: tuple[Probability, Probability] = Field(description="Buyers with no repeat purchase in the window.")

@@ -35,7 +35,7 @@ Weight = Annotated[Number, Field(ge=0, le=1_000_000)]
 # A multiplier of a rate or a hazard: ten times (or a tenth) is already a different business.
 Multiplier = Annotated[Number, Field(gt=0, le=10)]
 # pandas timestamps end in 2262; birth years (start year minus an age up to 110) stay after 1840.
-FIRST_DATE, LAST_DATE = dt.date(1950, 1, 1), dt.date(2100, 12, 31)
+FIRST_DATE, LAST_DATE = dt.date(1950, 1, 1), dt.date(2100, 12, 31)  # fixed: see above
 Date = Annotated[dt.date, Field(ge=FIRST_DATE, le=LAST_DATE)]
 # 16 is the GDPR's default age of digital consent (Art. 8), the youngest a customer record
 # may hold without a parent; past 110 a birth date is a data error, not a customer.

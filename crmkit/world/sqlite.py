@@ -115,10 +115,11 @@ def check_foreign_keys(con: sqlite3.Connection, where: str) -> None:
     if not broken:
         return
     shown = []
-    for table, rowid, parent, key in broken[:3]:
-        column = next(r[3] for r in con.execute(f"PRAGMA foreign_key_list({table})") if r[0] == key)
+    for table, rowid, parent, key in broken[:3]:  # fixed: a few examples are enough
+        # fixed: SQLite's PRAGMA rows: foreign_key_list (id, seq, table, from, ...), table_info (cid, name, ..., pk)
+        column = next(r[3] for r in con.execute(f"PRAGMA foreign_key_list({table})") if r[0] == key)  # fixed: see above
         # An INTEGER PRIMARY KEY is the rowid: name the row by its key when there is one.
-        row_key = next((r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[5]), "rowid")
+        row_key = next((r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[5]), "rowid")  # fixed: see above
         shown.append(f"{table} {row_key} {rowid}: {column} not in {parent}")
     raise DataError(f"{where}: {len(broken):,} rows point at nothing ({'; '.join(shown)}); "
                     "every key must match a row of the table it refers to")

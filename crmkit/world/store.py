@@ -127,7 +127,7 @@ class WorldWriter:
         manifest = {"synthetic": True, "case": self.config.name, "customers": self.config.customers}
         if self.include_truth:
             manifest["seed"] = self.config.seed
-            manifest["world_id"] = hashlib.sha256((config_yaml(self.config) + json.dumps(rows)).encode()).hexdigest()[:32]
+            manifest["world_id"] = hashlib.sha256((config_yaml(self.config) + json.dumps(rows)).encode()).hexdigest()[:32]  # fixed: 128 bits name a world
         manifest |= {
             "crmkit_version": version("crmkit"), "faker_version": version("faker"),
             # In dictionary order, however the rows arrived (streamed, or all at once).

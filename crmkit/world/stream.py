@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crmkit._random import SeedLike, master_entropy
 from crmkit.world.budget import check_budget
-from crmkit.world.cases import load_config
+from crmkit.world.cases import DEFAULT_CASE, load_config
 from crmkit.world.dask_blocks import dask_client, run_blocks_on
 from crmkit.world.engine import check_workers, progress_bar, block_count, global_tables, run_blocks, world_block
 from crmkit.world.integrity import check_keys
@@ -36,7 +36,7 @@ def parquet_block(config, index: int, entropy: int, folder: Path, include_truth:
     return rows, truth_rows
 
 
-def generate(source="pschse", out: str | Path = "world", customers: int | None = None, seed: SeedLike | None = None,
+def generate(source=DEFAULT_CASE, out: str | Path = "world", customers: int | None = None, seed: SeedLike | None = None,
              format: str = "parquet", workers: int = 1, include_truth: bool = True, progress: bool | None = None,
              overwrite: bool = False, force: bool = False, client=None, scheduler: str | None = None,
              **overrides) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.arrays import TRUTH_DECIMALS
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import category_dtype, code_of, labels_of
@@ -146,8 +147,8 @@ def _truth(block, people, orders, observed, phases, members, interactions, order
     personas = PersonaTable.of(block.config)
     truth_customers = pd.DataFrame({
         "customer_id": _local_ids(n), "persona": np.array(personas.names)[people["persona"]],
-        "purchase_rate": np.round(people["true_rate"], 6), "expected_order_value": round_money(people["true_order_value"]),
-        "service_sensitivity": np.round(people["true_sensitivity"], 6), "first_churned_at": ts(first_churn),
+        "purchase_rate": np.round(people["true_rate"], TRUTH_DECIMALS), "expected_order_value": round_money(people["true_order_value"]),
+        "service_sensitivity": np.round(people["true_sensitivity"], TRUTH_DECIMALS), "first_churned_at": ts(first_churn),
         "churned_at": ts(np.where(dissolution[last_row], ph["time"][last_row], np.nan)),
         "won_back": np.bincount(cust[ph["winback"].astype(bool)], minlength=n) > 0,
         "alive_at_end": ph["phase"][last_before_end] != code_of("phase", "dissolution"),
@@ -166,8 +167,8 @@ def _truth(block, people, orders, observed, phases, members, interactions, order
             "started_at": ts(ph["time"]), "ended_at": ts(ended), "is_winback": ph["winback"].astype(bool), "_customer": cust,
         }),
         "truth.campaign_uplift": pd.DataFrame({
-            "member_id": _local_ids(len(members["customer"])), "baseline_probability": np.round(members["baseline"], 6),
-            "true_uplift": np.round(members["uplift"], 6), "_customer": members["customer"].astype(np.int64),
+            "member_id": _local_ids(len(members["customer"])), "baseline_probability": np.round(members["baseline"], TRUTH_DECIMALS),
+            "true_uplift": np.round(members["uplift"], TRUTH_DECIMALS), "_customer": members["customer"].astype(np.int64),
         }),
         "truth.anonymous_interactions": pd.DataFrame({
             "interaction_id": np.flatnonzero(anonymous), "customer_id": interactions["customer"][anonymous],

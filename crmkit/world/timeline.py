@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.config import Calendar
+from crmkit.world.units import DAYS_PER_MONTH, SECONDS_PER_DAY
 
-DAYS_PER_MONTH = 365.25 / 12
+__all__ = ["DAYS_PER_MONTH", "Timeline"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Timeline:
     def to_timestamps(self, days: np.ndarray) -> np.ndarray:
         """Turn days since the start into ``datetime64[s]`` (NaN becomes NaT)."""
         days = np.asarray(days, dtype=float)
-        seconds = np.floor(np.nan_to_num(days) * 86400).astype(np.int64) + self.base_seconds
+        seconds = np.floor(np.nan_to_num(days) * SECONDS_PER_DAY).astype(np.int64) + self.base_seconds
         out = seconds.astype("datetime64[s]")
         out[np.isnan(days)] = np.datetime64("NaT")
         return out

@@ -14,6 +14,7 @@ from crmkit.world.dictionary import observed_tables, truth_tables
 from crmkit.world.spells import active_spells, within_spells
 from crmkit.world.vocabulary import terms
 
+MONEY_TOLERANCE = 0.011  # fixed: amounts are rounded to cents, so sums may differ by a cent
 COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company; may reach people who left
 
 
@@ -41,7 +42,7 @@ def _keys_and_values(world) -> list[str]:
             if column.type == "category":
                 bad = set(values.dropna().astype(str)) - set(terms(column.vocabulary))
                 if bad:
-                    problems.append(f"{name}.{column.name} has values outside its vocabulary: {sorted(bad)[:3]}")
+                    problems.append(f"{name}.{column.name} has values outside its vocabulary: {sorted(bad)[:3]}")  # fixed: a few examples
     return problems
 
 
@@ -73,10 +74,10 @@ def _amounts(world) -> list[str]:
     problems = []
     items = world.order_items.groupby("order_id").line_amount.sum()
     gross = world.orders.set_index("order_id").gross_amount
-    if not np.allclose(items.reindex(gross.index).fillna(0), gross, atol=0.011):
+    if not np.allclose(items.reindex(gross.index).fillna(0), gross, atol=MONEY_TOLERANCE):
         problems.append("orders.gross_amount differs from the sum of its lines")
     o = world.orders
-    if not np.allclose(o.gross_amount - o.discount_amount, o.net_amount, atol=0.011):
+    if not np.allclose(o.gross_amount - o.discount_amount, o.net_amount, atol=MONEY_TOLERANCE):
         problems.append("orders.net_amount is not gross minus discount")
     ledger = world.loyalty_ledger.sort_values(["customer_id", "occurred_at", "entry_id"], kind="stable")
     if (ledger.groupby("customer_id").points.cumsum() != ledger.balance_after).any():

@@ -181,6 +181,15 @@ def mapping(name: str) -> dict[str, str]:
     return dict(_data()["mappings"][name])
 
 
+def roles(name: str) -> tuple[str, ...]:
+    """The codes that play one role in the engine (e.g. the reasons a complaint is miscoded as).
+
+    >>> roles("about_an_order")
+    ('order_status', 'return_request', 'billing')
+    """
+    return tuple(_data()["roles"][name])
+
+
 def default_source_systems() -> dict[str, dict]:
     """Each known source system's channels and record-key prefix."""
     return {name: dict(spec) for name, spec in _data()["source_systems"].items()}

@@ -86,6 +86,22 @@ def test_comments_hold_no_other_business_words(case, comments):
     assert wrong == [], f"{case} comments speak of another business: {wrong[:5]}"
 
 
+def _foreign_in_reasons(case: str, reasons: dict[str, str]) -> list[tuple[str, str]]:
+    """(reason, word) where a case's service reason speaks of another business (its own nouns excepted)."""
+    foreign = ({w for other in CASES_WITH_WORDS if other != case for w in _nouns(other)} | set(FOREIGN.get(case, []))) - set(_nouns(case))
+    return sorted((code, w) for code, text in reasons.items() for w in foreign if _has(text, w))
+
+
+@pytest.mark.parametrize("case", CASES_WITH_WORDS)
+def test_service_reasons_are_the_case_own(case):
+    assert _foreign_in_reasons(case, load_config(case).words.reasons) == []
+
+
+def test_a_casino_with_a_hotel_reason_from_another_business_fails():
+    reasons = {**load_config("harrahs").words.reasons, "late_delivery": "parcel of groceries left outside"}
+    assert ("late_delivery", "groceries") in _foreign_in_reasons("harrahs", reasons)
+
+
 @pytest.mark.parametrize("case", CASES_WITH_WORDS)
 def test_comments_speak_the_case_own_nouns(case, comments):
     text = " ".join(comments[case])

@@ -12,13 +12,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from crmkit.world.arrays import TINY
 from crmkit.world.ops.feedback_phrases import build_comments
 from crmkit.world.ops.service_cases import desk_level
+from crmkit.world.ops.service_checks import SCORE_RANGE
+from crmkit.world.parameters import parameter
 from crmkit.world.vocabulary import code_of, terms
-from crmkit.world.words import words_of
+from crmkit.world.words import mapping, roles, words_of
 
-ISSUE_TOPIC = np.array([0] + [code_of("feedback_topic", "delivery" if i == "late_delivery" else i) for i in terms("service_issue")[1:]])
-NEUTRAL_BAND = 0.3  # |true sentiment| below this reads as neutral
+ISSUES = terms("service_issue")[1:]  # the first is none
+ISSUE_TOPIC = np.array([0] + [code_of("feedback_topic", mapping("topic_of_issue")[i]) for i in ISSUES])
+ISSUE_REASON = np.array([code_of("case_reason", mapping("reason_of_issue")[i]) for i in ISSUES])
+(SERVICE_TOPIC,), (EVENT_TOPIC,), (NEW_PRODUCT_TOPIC,), (LOYALTY_TOPIC,) = (
+    roles(r) for r in ("service_topic", "event_topic", "new_product_topic", "loyalty_topic"))
+NEUTRAL_BAND = parameter("feedback", "neutral_band")  # |true sentiment| below this reads as neutral
+SENTIMENT_SCALE, ANSWER_NOISE = parameter("feedback", "sentiment_scale"), parameter("feedback", "answer_noise")
+GRIEVANCE_TOPIC_FROM = parameter("feedback", "grievance_topic_from")
+CASE_SURVEY_DELAY = parameter("feedback", "case_survey_delay_days")
+ORDER_SURVEY_SENT_AFTER, ORDER_SURVEY_DELAY = (parameter("feedback", n) for n in ("order_survey_sent_after_days", "order_survey_delay_days"))
+RELATIONSHIP_DELAY, RELATIONSHIP_DELAY_CAP = (parameter("feedback", n) for n in ("relationship_delay_days", "relationship_delay_cap_days"))
+SENTIMENT_DECIMALS = 4  # fixed: the printed precision of the truth's sentiment
 
 
 def _topic(name):
@@ -26,7 +39,7 @@ def _topic(name):
 
 
 def _general_topics(rng, n, config) -> np.ndarray:
-    names = [t for t in words_of(config).general_topics if t != "loyalty" or config.loyalty.enabled]
+    names = [t for t in words_of(config).general_topics if t != LOYALTY_TOPIC or config.loyalty.enabled]
     codes = np.array([_topic(t) for t in names])
     return codes[rng.integers(0, len(codes), n)]
 
@@ -42,14 +55,13 @@ def after_cases(context, cases, rng) -> dict[str, np.ndarray]:
     s = cfg.surveys
     rows = np.flatnonzero(~np.isnan(cases["closed"]) & (rng.random(len(cases["time"])) < s.after_case_rate))
     base = np.where(cases["resolved"][rows], s.case_csat_resolved, s.case_csat_unresolved) + level.csat_shift
-    effect = (base - s.csat_mean) / max(s.csat_weight, 1e-9)
+    effect = (base - s.csat_mean) / max(s.csat_weight, TINY)
     unresolved_complaint = cases["complaint"][rows] & ~cases["resolved"][rows]
     true_cause = cases["true_cause"][rows]
-    issue_topic = np.select([true_cause == code_of("case_reason", r) for r in ("late_delivery", "damaged_item", "wrong_item")],
-                            [_topic("delivery"), _topic("damaged_item"), _topic("wrong_item")], _topic("customer_service"))
-    return _responses(customer=cases["customer"][rows], time=cases["closed"][rows] + rng.exponential(1.5, len(rows)),
+    issue_topic = np.select([true_cause == r for r in ISSUE_REASON], list(ISSUE_TOPIC[1:]), _topic(SERVICE_TOPIC))
+    return _responses(customer=cases["customer"][rows], time=cases["closed"][rows] + rng.exponential(CASE_SURVEY_DELAY, len(rows)),
                       kind=code_of("survey_kind", "csat"), trigger=code_of("survey_trigger", "after_case"), effect=effect,
-                      topic=np.where(unresolved_complaint, issue_topic, _topic("customer_service")), case=rows, order=-1)
+                      topic=np.where(unresolved_complaint, issue_topic, _topic(SERVICE_TOPIC)), case=rows, order=-1)
 
 
 def after_orders(context, rng) -> dict[str, np.ndarray]:
@@ -62,10 +74,10 @@ def after_orders(context, rng) -> dict[str, np.ndarray]:
     effect = np.where(issue > 0, np.where(recovered, s.recovered_order, s.unrecovered_order), 0.0) + np.where(event, s.home_event, 0.0)
     new = _has_new_product(context)[context.order_id[rows]]
     topic = np.select([(issue > 0) & ~recovered, issue > 0, event, new],
-                      [ISSUE_TOPIC[issue], _topic("customer_service"), _topic("home_event"), _topic("new_product")],
+                      [ISSUE_TOPIC[issue], _topic(SERVICE_TOPIC), _topic(EVENT_TOPIC), _topic(NEW_PRODUCT_TOPIC)],
                       _general_topics(rng, len(rows), cfg))
     nps = ~event & (rng.random(len(rows)) < s.after_order_nps_share)
-    return _responses(customer=o["customer"][rows], time=o["time"][rows] + 2 + rng.exponential(4.0, len(rows)),
+    return _responses(customer=o["customer"][rows], time=o["time"][rows] + ORDER_SURVEY_SENT_AFTER + rng.exponential(ORDER_SURVEY_DELAY, len(rows)),
                       kind=np.where(nps, code_of("survey_kind", "nps"), code_of("survey_kind", "csat")),
                       trigger=np.where(event, code_of("survey_trigger", "after_event"), code_of("survey_trigger", "after_order")),
                       effect=effect, topic=topic, case=-1, order=context.order_id[rows])
@@ -88,9 +100,9 @@ def relationship(context, history, rng) -> dict[str, np.ndarray]:
     who = [np.flatnonzero(rng.random(n) < s.relationship_rate) for _ in waves]
     customer = np.concatenate(who) if who else np.zeros(0, np.int64)
     sent = np.repeat(waves, [len(w) for w in who])
-    time = sent + np.minimum(rng.exponential(3.0, len(customer)), 20.0)
+    time = sent + np.minimum(rng.exponential(RELATIONSHIP_DELAY, len(customer)), RELATIONSHIP_DELAY_CAP)
     grievance, recovered, latest = history.grievance_at(customer, time)
-    topic = np.select([grievance > 0.3, recovered], [ISSUE_TOPIC[latest], _topic("customer_service")], _general_topics(rng, len(customer), cfg))
+    topic = np.select([grievance > GRIEVANCE_TOPIC_FROM, recovered], [ISSUE_TOPIC[latest], _topic(SERVICE_TOPIC)], _general_topics(rng, len(customer), cfg))
     return _responses(customer=customer, time=time, kind=code_of("survey_kind", "nps"), trigger=code_of("survey_trigger", "relationship"),
                       effect=0.0, topic=topic, case=-1, order=-1)
 
@@ -104,11 +116,11 @@ def score(context, history, r, rng) -> dict[str, np.ndarray]:
     n = len(r["time"])
     satisfaction, _, _ = history.satisfaction(context.people, r["customer"], r["time"])
     feeling = satisfaction + r["effect"] + s.score_noise * rng.standard_normal(n)
-    answer = feeling + 0.5 * rng.standard_normal(n)  # a score is a rough reading of the feeling
+    answer = feeling + ANSWER_NOISE * rng.standard_normal(n)  # a score is a rough reading of the feeling
     nps = r["kind"] == code_of("survey_kind", "nps")
-    r["score"] = np.where(nps, np.clip(np.round(s.nps_mean + s.nps_weight * answer), 0, 10),
-                          np.clip(np.round(s.csat_mean + s.csat_weight * answer), 1, 5)).astype(np.int64)
-    r["sentiment"] = np.round(np.tanh(feeling / 1.5), 4)
+    r["score"] = np.where(nps, np.clip(np.round(s.nps_mean + s.nps_weight * answer), *SCORE_RANGE["nps"]),
+                          np.clip(np.round(s.csat_mean + s.csat_weight * answer), *SCORE_RANGE["csat"])).astype(np.int64)
+    r["sentiment"] = np.round(np.tanh(feeling / SENTIMENT_SCALE), SENTIMENT_DECIMALS)
     r["label"] = np.digitize(r["sentiment"], [-NEUTRAL_BAND, NEUTRAL_BAND])
     rate = np.array([c.rate.get(x, 0.0) for x in terms("feedback_sentiment")])[r["label"]]
     commented = rng.random(n) < rate

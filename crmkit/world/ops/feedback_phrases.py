@@ -14,14 +14,17 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.vocabulary import terms
-from crmkit.world.words import Words, default_words
+from crmkit.world.parameters import parameter
+from crmkit.world.words import SENTIMENTS, Words, default_words
+
+TYPO_LONGER_THAN = parameter("feedback", "typo_longer_than")
 
 def _typo(text: str) -> str:
     """The same phrase with two neighbouring letters swapped in its longest word."""
     words = text.split(" ")
     i = max(range(len(words)), key=lambda k: len(words[k]))
     w = words[i]
-    if len(w) > 3:
+    if len(w) > TYPO_LONGER_THAN:
         j = len(w) // 2
         words[i] = w[:j - 1] + w[j] + w[j - 1] + w[j + 1:]
     return " ".join(words)
@@ -34,9 +37,9 @@ def phrase_pool(words: Words) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
 
 @cache
 def _pool(phrases: tuple[tuple[tuple[str, ...], ...], ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    flat, start, count = [], np.zeros((len(phrases), 3), np.int64), np.zeros((len(phrases), 3), np.int64)
+    flat, start, count = [], np.zeros((len(phrases), len(SENTIMENTS)), np.int64), np.zeros((len(phrases), len(SENTIMENTS)), np.int64)
     for t, by_sentiment in enumerate(phrases):
-        for s in range(3):
+        for s in range(len(SENTIMENTS)):
             start[t, s], count[t, s] = len(flat), len(by_sentiment[s])
             flat += by_sentiment[s]
     return np.array(flat, dtype=object), np.array([_typo(p) for p in flat], dtype=object), start, count

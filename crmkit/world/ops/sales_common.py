@@ -57,7 +57,7 @@ def region_codes(names: np.ndarray, regions) -> np.ndarray:
     >>> region_codes(np.array(["West", "North"]), ["North", "South", "West"]).tolist()
     [2, 0]
     """
-    return pd.Categorical(names, categories=list(regions)).codes.astype(np.int64)
+    return pd.Index(list(regions)).get_indexer(np.asarray(names)).astype(np.int64)
 
 
 def flatten_steps(valid: np.ndarray, times: np.ndarray, codes: np.ndarray) -> dict[str, np.ndarray]:

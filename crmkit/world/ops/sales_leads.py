@@ -13,13 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmkit.world.arrays import TRUTH_DECIMALS
 from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_group, previous_in_group, region_codes
+from crmkit.world.parameters import parameter
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, labels_of, terms
 from crmkit.world.words import words_of
 
-HOT_FROM, COLD_BELOW = 0.6, 0.35  # invented: rating thresholds on the owner's noisy view of quality
-NEW, WORKING, NURTURING, QUALIFIED, UNQUALIFIED, CONVERTED = range(6)  # vocabulary lead_status order
+HOT_FROM, COLD_BELOW = parameter("sales_leads", "hot_from"), parameter("sales_leads", "cold_below")  # rating thresholds
+WORKING_WITHIN = parameter("sales_leads", "working_within_share")  # shares of a lead's life, see parameters.yaml
+NURTURING_FROM, NURTURING_SPREAD = parameter("sales_leads", "nurturing_from_share"), parameter("sales_leads", "nurturing_spread_share")
+QUALIFIED_FROM, QUALIFIED_SPREAD = parameter("sales_leads", "qualified_from_share"), parameter("sales_leads", "qualified_spread_share")
+NEW, WORKING, NURTURING, QUALIFIED, UNQUALIFIED, CONVERTED = range(len(terms("lead_status")))  # vocabulary lead_status order
+STEPS = (NEW, WORKING, NURTURING, QUALIFIED, UNQUALIFIED)  # a lead's steps; the last closes it (unqualified or converted)
 
 
 @dataclass
@@ -85,13 +91,13 @@ def _steps(rng, cfg, d, quality) -> tuple[np.ndarray, np.ndarray]:
     m = len(d["created"])
     created, conv = d["created"], d["converted"]
     span = np.where(conv, d["converts_at"] - created, rng.exponential(cfg.unconverted_life_days, m))
-    u = rng.random((m, 3))
-    working = created + np.minimum(rng.exponential(cfg.working_after_days, m), 0.25 * span)
-    times = np.column_stack([created, working, created + span * (0.25 + 0.5 * u[:, 0]),
-                             created + span * (0.75 + 0.2 * u[:, 1]), created + span])
-    happens = np.ones((m, 5), bool)
-    happens[:, 2] = rng.random(m) < cfg.nurturing_share
-    happens[:, 3] = conv | (u[:, 2] < quality)  # better prospects get qualified more often, converted or not
+    u = rng.random((m, 3))  # fixed: three uniforms per lead (nurturing and qualifying times, qualified or not)
+    working = created + np.minimum(rng.exponential(cfg.working_after_days, m), WORKING_WITHIN * span)
+    times = np.column_stack([created, working, created + span * (NURTURING_FROM + NURTURING_SPREAD * u[:, 0]),
+                             created + span * (QUALIFIED_FROM + QUALIFIED_SPREAD * u[:, 1]), created + span])
+    happens = np.ones((m, len(STEPS)), bool)
+    happens[:, NURTURING] = rng.random(m) < cfg.nurturing_share
+    happens[:, QUALIFIED] = conv | (u[:, 2] < quality)  # better prospects get qualified more often, converted or not
     return times, happens
 
 
@@ -111,8 +117,8 @@ def build_leads(context, staff: pd.DataFrame) -> Leads:
         rows = np.flatnonzero(d["source"] == i)
         owner[rows] = assign_owners(rng, staff, src.owner_roles, region[rows], regions)
     times, happens = _steps(rng, cfg, d, quality)
-    codes = np.tile([NEW, WORKING, NURTURING, QUALIFIED, UNQUALIFIED], (m, 1))
-    codes[d["converted"], 4] = CONVERTED
+    codes = np.tile(STEPS, (m, 1))
+    codes[d["converted"], len(STEPS) - 1] = CONVERTED
     rows = flatten_steps(happens & (times < end), times, codes)
     sort = np.lexsort((rows["step"], rows["object"], rows["time"]))
     rows = {k: v[sort] for k, v in rows.items()}
@@ -138,8 +144,8 @@ def build_leads(context, staff: pd.DataFrame) -> Leads:
         "to_status": _cats("lead_status", rows["code"]), "changed_at": ts(rows["time"]),
         "changed_by_staff_id": owner[lid], "_customer": d["customer"][lid],
     })
-    truth = pd.DataFrame({"lead_id": np.arange(m), "quality": np.round(quality, 6),
-                          "conversion_probability": np.round(p_convert, 6), "would_convert": d["converted"],
+    truth = pd.DataFrame({"lead_id": np.arange(m), "quality": np.round(quality, TRUTH_DECIMALS),
+                          "conversion_probability": np.round(p_convert, TRUTH_DECIMALS), "would_convert": d["converted"],
                           "_customer": d["customer"]})
     changes = {"lead": lid, "time": rows["time"], "code": rows["code"], "staff": owner[lid], "_customer": d["customer"][lid],
                "customer": np.where(rows["time"] >= np.nan_to_num(d["converts_at"][lid], nan=np.inf), lead_cust[lid], -1)}

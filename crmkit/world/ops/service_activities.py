@@ -9,10 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.parameters import parameter
+from crmkit.world.units import HOURS_PER_DAY
 from crmkit.world.vocabulary import category_dtype, terms
 from crmkit.world.words import default_words, mapping, words_of
 
-HOUR = 1 / 24
+REVIEW_AFTER = parameter("service_activities", "review_after_hours") / HOURS_PER_DAY  # days
+REVIEW_DELAY = parameter("service_activities", "review_delay_days")
+CALL_SHARE = parameter("service_activities", "follow_up_call_share")
 
 
 def _subjects(prefix: str, reason: np.ndarray, words: dict[str, str]) -> np.ndarray:
@@ -43,12 +47,12 @@ def activity_rows(cases, end: float, rng, reasons: dict[str, str] | None = None)
     opening = np.where(cases["complaint"], _subjects("Complaint", reason, reasons), _subjects("Request", reason, reasons))
     parts = [_part(everyone, kinds[cases["origin"]], "inbound", "done", opened, opened, opening)]
     esc = np.flatnonzero(cases["escalated"])
-    review = opened[esc] + HOUR + rng.exponential(0.5, len(esc))
+    review = opened[esc] + REVIEW_AFTER + rng.exponential(REVIEW_DELAY, len(esc))
     review_done = review < np.nan_to_num(closed[esc], nan=end)
     esc, review = esc[review_done], review[review_done]
     parts.append(_part(esc, "task", "internal", "done", review, review, _subjects("Escalation review", reason[esc], reasons)))
     follow = np.flatnonzero(~cases["fcr"] & ~np.isnan(closed))
-    kind = np.where(rng.random(len(follow)) < 0.6, "call", "email").astype(object)
+    kind = np.where(rng.random(len(follow)) < CALL_SHARE, "call", "email").astype(object)
     parts.append(_part(follow, kind, "outbound", "done", closed[follow], closed[follow], _subjects("Resolution", reason[follow], reasons)))
     pending = np.flatnonzero(np.isnan(closed))
     due = opened[pending] + 1.0

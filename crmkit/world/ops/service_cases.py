@@ -15,10 +15,11 @@ from crmkit.errors import ConfigError
 from crmkit.world.names import draw_index
 from crmkit.world.ops.service_history import value_at
 from crmkit.world.timeline import DAYS_PER_MONTH
+from crmkit.world.units import MINUTES_PER_DAY, SECONDS_PER_DAY
 from crmkit.world.vocabulary import code_of, terms
-from crmkit.world.words import words_of
+from crmkit.world.words import mapping, roles, words_of
 
-MINUTES = 1 / 1440
+MINUTES = 1 / MINUTES_PER_DAY
 
 
 def _weights(mapping: dict, vocab: str) -> np.ndarray:
@@ -48,13 +49,14 @@ def complaints(context, rng) -> dict[str, np.ndarray]:
     row_of_order = np.flatnonzero(context.order_id >= 0)[np.argsort(context.order_id[context.order_id >= 0])]
     row = row_of_order[order]
     n = len(row)
-    cause = np.array([code_of("case_reason", terms("service_issue")[i]) if i else 0 for i in range(len(terms("service_issue")))])
+    reason_of = mapping("reason_of_issue")
+    cause = np.array([code_of("case_reason", reason_of[issue]) if i else 0 for i, issue in enumerate(terms("service_issue"))])
     true_cause = cause[context.orders["issue"][row]]
-    wrong = np.array([code_of("case_reason", r) for r in ("product_question", "order_status", "return_request")])
+    wrong = np.array([code_of("case_reason", r) for r in roles("miscoded_as")])
     recorded = np.where(rng.random(n) < desk.miscoded, wrong[rng.integers(0, len(wrong), n)], true_cause)
     by_phone = inter["channel"].to_numpy()[contact] == "call_centre"
     return {
-        "customer": inter["_customer"].to_numpy()[contact], "time": seconds / 86400, "order": order,
+        "customer": inter["_customer"].to_numpy()[contact], "time": seconds / SECONDS_PER_DAY, "order": order,
         "origin": np.where(by_phone, code_of("case_origin", "phone"), code_of("case_origin", "email")),
         "reason": recorded, "true_cause": true_cause,
         "priority": draw_index(rng, _weights(desk.priority, "case_priority"), n),
@@ -82,7 +84,7 @@ def requests(context, history, rng) -> dict[str, np.ndarray]:
     reason = draw_index(rng, _weights(desk.reasons, "case_reason"), n)
     seen = np.flatnonzero(context.order_id >= 0)
     latest = value_at(context.orders["customer"][seen], context.orders["time"][seen], context.order_id[seen], customer, time)
-    about_order = np.isin(reason, [code_of("case_reason", r) for r in ("order_status", "return_request", "billing")])
+    about_order = np.isin(reason, [code_of("case_reason", r) for r in roles("about_an_order")])
     return {
         "customer": customer, "time": time, "order": np.where(about_order, latest, -1),
         "origin": draw_index(rng, _weights(desk.origins, "case_origin"), n), "reason": reason, "true_cause": reason,

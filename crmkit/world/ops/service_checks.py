@@ -7,7 +7,7 @@ import pandas as pd
 
 from crmkit.world.spells import active_spells, within_spells
 
-SCORE_RANGE = {"nps": (0, 10), "csat": (1, 5)}
+SCORE_RANGE = {"nps": (0, 10), "csat": (1, 5)}  # fixed: the scales of the NPS and CSAT questions
 
 
 def _cases(world, cases: pd.DataFrame) -> list[str]:

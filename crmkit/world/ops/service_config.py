@@ -5,8 +5,11 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from crmkit.world.sections import NonNegative, Positive, Probability, Remark, Section, check_keys
+from crmkit.world.vocabulary import terms
+from crmkit.world.words import mapping
 
-REQUEST_REASONS = ("product_question", "order_status", "billing", "account", "loyalty_points", "return_request", "event_booking")
+# Requests are the case reasons that are not a complaint about an order that went wrong.
+REQUEST_REASONS = tuple(r for r in terms("case_reason") if r not in mapping("reason_of_issue").values())
 
 
 def _priorities(v):
@@ -48,7 +51,8 @@ class DeskLevel(Section):
     close_days_multiplier: Positive = Field(description="Scales the time to close a case.")
     first_contact_resolution: Probability = Field(description="Chance a case resolved well is solved at the first contact.")
     escalation_multiplier: NonNegative
-    csat_shift: float = Field(ge=-4, le=4, description="Added to the case's satisfaction before rounding.")
+    csat_shift: float = Field(ge=-4, le=4,  # the whole width of the 1-5 CSAT scale
+                               description="Added to the case's satisfaction before rounding.")
 
 
 class Closing(Section):
@@ -75,8 +79,10 @@ class Surveys(Section):
     after_order_rate: Probability = Field(description="Share of orders answered with a survey.")
     after_order_nps_share: Probability = Field(description="Share of after-order surveys asking NPS (the rest CSAT).")
     after_case_rate: Probability = Field(description="Share of closed cases whose customer answers the CSAT survey.")
+    # Every five years at most: a rarer survey measures nothing in the shipped windows of 2-3 years.
     relationship_every_months: int = Field(ge=1, le=60, description="A relationship NPS survey goes out every this many months.")
     relationship_rate: Probability = Field(description="Share of live customers answering each relationship survey.")
+    # Means lie on the questions' scales: NPS 0-10, CSAT 1-5.
     nps_mean: float = Field(ge=0, le=10, description="NPS score of a customer of average churn risk.")
     nps_weight: NonNegative = Field(description="NPS points per unit of satisfaction (minus log churn hazard).")
     csat_mean: float = Field(ge=1, le=5)
@@ -85,6 +91,7 @@ class Surveys(Section):
     case_csat_unresolved: float = Field(ge=1, le=5)
     score_noise: NonNegative = Field(description="Sigma of the noise between experience and score, in satisfaction units.")
     unrecovered_order: float = Field(le=0, description="Satisfaction added when the surveyed order went wrong and was not put right.")
+    # Three units of satisfaction (about three standard deviations) move any score end to end.
     recovered_order: float = Field(ge=-3, le=3, description="Satisfaction added when it went wrong and was put right well.")
     home_event: float = Field(ge=-3, le=3, description="Satisfaction added by a home sales event.")
 

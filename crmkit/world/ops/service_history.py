@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crmkit.world.arrays import last_time_before, next_time_after
+from crmkit.world.arrays import KEY_SPREAD, TINY, last_time_before, next_time_after
 from crmkit.world.people import PersonaTable
 from crmkit.world.timeline import DAYS_PER_MONTH
-from crmkit.world.vocabulary import code_of
+from crmkit.world.vocabulary import code_of, terms
 
-_SPREAD = 1e6  # days: customer * _SPREAD + time sorts by customer, then time
 EXPLORATION, DISSOLUTION = code_of("phase", "exploration"), code_of("phase", "dissolution")
 
 
@@ -25,9 +24,9 @@ def value_at(event_customer, event_time, event_value, customer, time, default=-1
     >>> value_at(np.array([0, 0, 1]), np.array([1.0, 5.0, 2.0]), np.array([7, 8, 9]), np.array([0, 0, 1]), np.array([4.0, 6.0, 1.0])).tolist()
     [7, 8, -1]
     """
-    key = np.asarray(event_customer) * _SPREAD + np.asarray(event_time)
+    key = np.asarray(event_customer) * KEY_SPREAD + np.asarray(event_time)
     order = np.argsort(key, kind="stable")
-    pos = np.searchsorted(key[order], customer * _SPREAD + time, side="right") - 1
+    pos = np.searchsorted(key[order], customer * KEY_SPREAD + time, side="right") - 1
     safe = order[np.maximum(pos, 0)] if len(order) else np.zeros(len(customer), dtype=np.int64)
     found = (pos >= 0) & (np.asarray(event_customer)[safe] == customer) if len(order) else np.zeros(len(customer), bool)
     return np.where(found, np.asarray(event_value)[safe] if len(order) else default, default)
@@ -76,9 +75,9 @@ class History:
         since = last_time_before(self.open_cust, self.open_time, customer, time)
         since = np.where(np.isfinite(since), since, time)  # not yet signed up: nothing counts
         bad = np.flatnonzero((o["issue"] > 0) & ~o["recovered"])  # orders are sorted by customer, time
-        key = o["customer"][bad] * _SPREAD + o["time"][bad]
-        lo = np.searchsorted(key, customer * _SPREAD + since, side="left")
-        hi = np.searchsorted(key, customer * _SPREAD + time, side="left")
+        key = o["customer"][bad] * KEY_SPREAD + o["time"][bad]
+        lo = np.searchsorted(key, customer * KEY_SPREAD + since, side="left")
+        hi = np.searchsorted(key, customer * KEY_SPREAD + time, side="left")
         count = np.maximum(hi - lo, 0)
         pair = np.repeat(np.arange(len(customer)), count)
         row = bad[np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count) + lo[pair]] if count.sum() else np.zeros(0, np.int64)
@@ -86,8 +85,8 @@ class History:
         grievance = np.bincount(pair, weights=decay ** age, minlength=len(customer))
         latest = np.where(count > 0, o["issue"][bad[np.maximum(hi - 1, 0)]] if len(bad) else 0, 0)
         good = np.flatnonzero(o["recovered"])
-        gkey = o["customer"][good] * _SPREAD + o["time"][good]
-        recovered = np.searchsorted(gkey, customer * _SPREAD + time) > np.searchsorted(gkey, customer * _SPREAD)
+        gkey = o["customer"][good] * KEY_SPREAD + o["time"][good]
+        recovered = np.searchsorted(gkey, customer * KEY_SPREAD + time) > np.searchsorted(gkey, customer * KEY_SPREAD)
         return grievance, recovered, latest
 
     def satisfaction(self, people, customer, time) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -97,12 +96,12 @@ class History:
         cfg = self.config
         personas = PersonaTable.of(cfg)
         hazard = personas.param(cfg, "churn_hazard")
-        reference = np.log(max(float(np.sum(personas.weights * hazard)), 1e-9))
-        phase_churn = np.ones(5)
+        reference = np.log(max(float(np.sum(personas.weights * hazard)), TINY))
+        phase_churn = np.ones(len(terms("phase")))
         for name, value in cfg.phases.churn_multiplier.items():
-            phase_churn[code_of("phase", name)] = max(value, 1e-9)
+            phase_churn[code_of("phase", name)] = max(value, TINY)
         grievance, recovered, latest = self.grievance_at(customer, time)
-        log_hazard = (np.log(np.maximum(hazard[people["persona"][customer]] * people["true_churn_factor"][customer], 1e-9))
+        log_hazard = (np.log(np.maximum(hazard[people["persona"][customer]] * people["true_churn_factor"][customer], TINY))
                       + np.log(phase_churn[self.phase_at(customer, time)])
                       + np.where(recovered, np.log(cfg.service.recovery_churn_multiplier), 0.0)
                       + people["true_sensitivity"][customer] * grievance)

@@ -27,6 +27,7 @@ class SourceSystem(Section):
     non_customer_rate: Probability = Field(0.0, description="Extra records of people who never became customers, per customer record.")
     channels: list[str] | None = Field(None, description="Channels (vocabulary channel) where the system captures people; "
                                                          "absent: the kit's default for the system.")
+    # Eight characters before the eight digits: a key stays short enough to read aloud.
     key_prefix: str | None = Field(None, max_length=8, description="Start of the system's record keys; absent: the kit's default.")
 
     @field_validator("channels")

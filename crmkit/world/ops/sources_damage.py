@@ -12,7 +12,10 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.ops.sources_defects import EXCLUSIVE, digits_only, has_nickname, nickname, shout_or_pad, typo
+from crmkit.world.parameters import parameter
 from crmkit.world.vocabulary import terms
+
+TYPO_ON_FIRST = parameter("sources", "name_typo_on_first_share")
 
 OLD_DOMAINS = np.array(["oldmail.example.net", "isp.example.org", "post.example.com"])  # none is a current domain
 
@@ -45,7 +48,7 @@ def _names(rng, ids, hit, flags):
     flags["nickname"] = has_nickname(first) & hit("nickname")
     first = np.where(flags["nickname"], nickname(first), first).astype(str)
     flags["name_typo"] = hit("name_typo")
-    on_first = rng.random(len(first)) < 0.5
+    on_first = rng.random(len(first)) < TYPO_ON_FIRST
     for target, mask in ((first, flags["name_typo"] & on_first), (last, flags["name_typo"] & ~on_first)):
         target[mask] = typo(rng, target[mask])
     flags["swapped_names"] = hit("swapped_names")

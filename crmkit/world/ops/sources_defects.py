@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+CHAR_BYTES = np.dtype("<U1").itemsize  # numpy stores text as UCS-4
+SLIPS = ("swap", "drop", "double")  # the kinds of keyboard slip, in the order of their codes
+CASINGS = ("upper", "lower", "padded")  # the ways a name is retyped, in the order of their codes
+
 # Defects that touch the same field: one of them at most, so each shows at its own rate.
 # Kept here, in a module that imports nothing of the kit, because the config check, the
 # damage step and the analytics' defect sweep all read it.
@@ -66,11 +70,11 @@ def typo(rng: np.random.Generator, values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=str)
     if not len(values):
         return values
-    width = max(values.dtype.itemsize // 4, 1) + 1  # room for a doubled character
+    width = max(values.dtype.itemsize // CHAR_BYTES, 1) + 1  # room for a doubled character
     codes = values.astype(f"<U{width}").view(np.uint32).reshape(len(values), width).copy()
     length = np.char.str_len(values)
     pos = np.floor(rng.random(len(values)) * np.maximum(length - 1, 1)).astype(np.int64)
-    kind = rng.integers(0, 3, len(values))
+    kind = rng.integers(0, len(SLIPS), len(values))
     rows = np.arange(len(values))[:, None]
     col = np.arange(width)[None, :]
     at = pos[:, None]
@@ -92,7 +96,7 @@ def shout_or_pad(rng: np.random.Generator, values: np.ndarray) -> np.ndarray:
     [' Ann ', 'bob', 'eve']
     """
     values = np.asarray(values, dtype=str)
-    kind = rng.integers(0, 3, len(values))
+    kind = rng.integers(0, len(CASINGS), len(values))
     padded = np.char.add(np.char.add(" ", values), " ")
     return np.select([kind == 0, kind == 1], [np.char.upper(values), np.char.lower(values)], padded)
 

@@ -8,11 +8,18 @@ import pyarrow as pa
 
 from crmkit.world.names import draw_index, name_pools, phone_numbers
 from crmkit.world.ops.sources_damage import damage
+from crmkit.world.parameters import parameter
 from crmkit.world.vocabulary import category_dtype, code_of, terms
 from crmkit.world.words import words_of
 
 COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company: not a use of the channel
 FIELDS = ("first_name", "last_name", "email", "phone", "city", "birth_year")
+DOUBLE_SUBMISSION_GAP = parameter("sources", "double_submission_gap_seconds")
+GUEST_WITHIN = parameter("sources", "guest_within_seconds")
+STRANGER_AGES = (parameter("sources", "stranger_age_low"), parameter("sources", "stranger_age_high"))  # [low, high)
+EMAIL_NUMBERS = (parameter("sources", "email_number_low"), parameter("sources", "email_number_high"))  # [low, high)
+KEYS_PER_BLOCK = 1_000_000  # fixed: room for each system's records of one block, so keys are unique across blocks
+KEY_DIGITS = 8  # fixed: the number after a key's prefix is written with this many digits
 
 
 def _seconds(timestamps) -> np.ndarray:
@@ -49,11 +56,11 @@ def _records(context, config, rng):
     # so it falls while the relationship is alive; a single use gives a double submission.
     pick = first[dup] + np.floor(rng.random(dup.sum()) * count[dup]).astype(np.int64)
     end = _seconds([context.to_timestamps([context.timeline.observed_end])[0]])[0] - 1
-    dup_time = np.minimum(use_time[pick] + 60 * (pick == first[dup]), end)
+    dup_time = np.minimum(use_time[pick] + DOUBLE_SUBMISSION_GAP * (pick == first[dup]), end)
     counts = np.bincount(system, minlength=len(systems))
     strangers = rng.binomial(counts, [config.non_customer_rate(s) for s in systems])
     via = _introduced_by(rng, system, np.repeat(np.arange(len(systems)), strangers))
-    stranger_time = np.minimum(time[via] + (rng.random(len(via)) * 7200).astype(np.int64), end)
+    stranger_time = np.minimum(time[via] + (rng.random(len(via)) * GUEST_WITHIN).astype(np.int64), end)
     none, n_strangers = np.full(len(customer) + dup.sum(), -1), len(via)
     return {
         "customer": np.r_[customer, customer[dup], np.full(n_strangers, -1)],
@@ -114,11 +121,11 @@ def _strangers(context, rng, n) -> dict[str, np.ndarray]:
     pools = name_pools(geography)
     first = pools.first_names[draw_index(rng, pools.first_weights, n)]
     last = pools.last_names[draw_index(rng, pools.last_weights, n)]
-    number = rng.integers(1000, 99999, n).astype(str)
+    number = rng.integers(*EMAIL_NUMBERS, n).astype(str)
     email = np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last))
     email = np.char.add(np.char.add(np.char.add(email, number), "@"), pools.email_domains[rng.integers(0, len(pools.email_domains), n)])
     phone = np.array(phone_numbers(rng, n, geography).to_pylist(), dtype=str)
-    year = context.timeline.start.year - rng.integers(20, 80, n)
+    year = context.timeline.start.year - rng.integers(*STRANGER_AGES, n)
     return {"first_name": first.astype(object), "last_name": last.astype(object), "email": email.astype(object),
             "phone": phone.astype(object), "city": pools.cities[draw_index(rng, pools.city_weights, n)].astype(object),
             "birth_year": year.astype(float)}
@@ -129,9 +136,9 @@ def _keys(context, system) -> np.ndarray:
     order = np.lexsort((np.arange(len(system)), system))
     starts = np.searchsorted(system[order], system[order], "left")
     seq = np.empty(len(system), dtype=np.int64)
-    seq[order] = np.arange(len(system)) - starts + 1 + context.block.index * 1_000_000
+    seq[order] = np.arange(len(system)) - starts + 1 + context.block.index * KEYS_PER_BLOCK
     prefix = np.array([context.config.sources.key_prefix(s) for s in terms("source_system")])[system]
-    return np.char.add(prefix, np.char.zfill(seq.astype(str), 8))
+    return np.char.add(prefix, np.char.zfill(seq.astype(str), KEY_DIGITS))
 
 
 def source_tables(context, config) -> dict[str, pd.DataFrame]:

@@ -8,14 +8,19 @@ from pydantic import Field, model_validator
 
 from crmkit._random import child_generator, master_entropy
 from crmkit.world.names import draw_index, name_pools
+from crmkit.world.parameters import parameter
 from crmkit.world.sections import Remark, Section
+from crmkit.world.units import DAYS_PER_COMMON_YEAR
 from crmkit.world.vocabulary import terms
 from crmkit.world.words import words_of
+
+HIRED_BEFORE = parameter("staff", "hired_at_least_days_before")  # days
 
 
 class StaffConfig(Section):
     remark: Remark
     per_region: dict[str, int] = Field(description="Head count of each role in each sales region.")
+    # Invented default of 5 years; 40 is a whole working life.
     hired_years_before_start: int = Field(5, ge=0, le=40, description="Hiring dates spread over this many years before the start.")
 
     @model_validator(mode="after")
@@ -44,7 +49,7 @@ def tables(config) -> dict[str, pd.DataFrame]:
     first = pools.first_names[draw_index(rng, pools.first_weights, n)]
     last = pools.last_names[draw_index(rng, pools.last_weights, n)]
     start = pd.Timestamp(config.calendar.start_date)
-    hired = start - pd.to_timedelta(rng.integers(30, 365 * config.staff.hired_years_before_start + 31, n), unit="D")
+    hired = start - pd.to_timedelta(rng.integers(HIRED_BEFORE, DAYS_PER_COMMON_YEAR * config.staff.hired_years_before_start + HIRED_BEFORE + 1, n), unit="D")
     ids = np.arange(1, n + 1)
     email = [f"{f.lower()}.{l.lower()}.{i}@staff.example.com" for f, l, i in zip(first, last, ids)]
     return {"staff": pd.DataFrame({
