@@ -13,11 +13,18 @@ CARD, TRANSFER = code_of("payment_method", "card"), code_of("payment_method", "b
 def observed_orders(context) -> dict[str, np.ndarray]:
     """The block's observed orders as arrays aligned with ``frames["orders"]`` (by local id).
 
-    Keys: ``customer``, ``time`` (days), ``channel`` and ``issue`` (codes), ``net``, ``gross``.
+    Keys: ``customer``, ``time`` (days), ``channel`` and ``issue`` (codes), ``net``, ``gross``,
+    ``opportunity`` (the won deal that booked the order, -1 for none). The orders booked by
+    won deals come after the order process's own, as in ``frames["orders"]``.
     """
+    from crmkit.world.ops.deal_orders import deal_order_arrays
+
     rows = np.flatnonzero(context.order_id >= 0)
     rows = rows[np.argsort(context.order_id[rows], kind="stable")]
-    return {k: context.orders[k][rows] for k in ("customer", "time", "channel", "issue", "net", "gross")}
+    own = {k: context.orders[k][rows] for k in ("customer", "time", "channel", "issue", "net", "gross")}
+    own["opportunity"] = np.full(len(rows), -1, dtype=np.int64)
+    deals = deal_order_arrays(context)
+    return {k: np.concatenate([v, deals[k].astype(v.dtype)]) for k, v in own.items()}
 
 
 def _channel_arrays(config):
@@ -111,6 +118,7 @@ def bill(context, config) -> dict[str, pd.DataFrame]:
     late_days = np.floor(np.maximum(time - s["due"][invoice], 0)).astype(np.int64)
     invoices = pd.DataFrame({
         "invoice_id": np.arange(len(cents)), "customer_id": customer, "order_id": order_id,
+        "opportunity_id": o["opportunity"],
         "issued_at": ts(s["issued"]), "due_at": ts(s["due"]), "amount": cents / 100,
         "payment_method": _labels("payment_method", s["method"]), "status": _labels("invoice_status", status),
         "amount_paid": paid / 100, "written_off_at": ts(np.where(written, s["write_off"], np.nan)),

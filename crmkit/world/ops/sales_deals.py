@@ -64,8 +64,13 @@ def _open_times(context, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return cust[order], time[order], kind[order]
 
 
-def _walk(rng, kinds, kind, start, churn_at) -> dict[str, np.ndarray]:
-    """Each deal's walk through the stages: entry times, reached stages, outcome, amounts."""
+def _walk(rng, kinds, kind, start, dissolved_at, churn_at) -> dict[str, np.ndarray]:
+    """Each deal's walk through the stages: entry times, reached stages, outcome, amounts.
+
+    A deal that would close after the customer's relationship dissolved is lost (a won deal
+    books an order, and a lapsed customer orders nothing); its owner closes it at the latest
+    ``churn_at``.
+    """
     n, p = len(kind), stage_probabilities()[:K]
     entry = np.array([code_of("opportunity_stage", k.entry_stage) for k in kinds])[kind]
     go_on = p / np.r_[p[1:], 1.0]  # so that P(won | at stage j) = p_j
@@ -79,7 +84,7 @@ def _walk(rng, kinds, kind, start, churn_at) -> dict[str, np.ndarray]:
     enters = start[:, None] + np.cumsum(np.where(reached, duration, 0), axis=1) - np.where(reached, duration, 0)
     close = start + np.where(reached, duration, 0).sum(1)
     won = ~fails.any(1)
-    churned = churn_at < close
+    churned = dissolved_at < close
     reached &= enters <= np.minimum(churn_at, close)[:, None]
     close = np.minimum(close, churn_at)
     won &= ~churned
@@ -101,8 +106,8 @@ def build_deals(context, staff: pd.DataFrame) -> Deals:
     cust, start, kind = _open_times(context, rng)
     n = len(cust)
     _, _, d_cust, d_time = _spells(context)
-    churn_at = next_time_after(d_cust, d_time, cust, start) + cfg.lost_on_churn_days
-    w = _walk(rng, kinds, kind, start, churn_at)
+    dissolved_at = next_time_after(d_cust, d_time, cust, start)
+    w = _walk(rng, kinds, kind, start, dissolved_at, dissolved_at + cfg.lost_on_churn_days)
     codes = np.c_[np.tile(np.arange(K), (n, 1)), np.where(w["won"], WON, LOST)]
     times = np.c_[w["enters"], w["close"]]
     rows = flatten_steps(np.c_[w["reached"], np.ones(n, bool)] & (times < end), times, codes)
