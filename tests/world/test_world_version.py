@@ -86,3 +86,11 @@ def test_an_old_world_whose_columns_no_longer_read_says_which_version_made_it(sm
     (path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.warns(WorldVersionWarning), pytest.raises(DataError, match="opportunity_id.*world version 0"):
         ck.load_world(path)
+
+
+def test_the_world_card_describes_the_current_version():
+    from pathlib import Path
+
+    card = Path(__file__).resolve().parents[2] / "docs" / "world_model.md"
+    assert f"**world version {WORLD_VERSION}**" in card.read_text(encoding="utf-8"), (
+        f"docs/world_model.md does not describe world version {WORLD_VERSION}: update the card with the model's change")
