@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.vocabulary import code_of, labels_of, terms
 
 CARD, TRANSFER = code_of("payment_method", "card"), code_of("payment_method", "bank_transfer")
@@ -41,6 +42,7 @@ def propensities(rng, config, n: int) -> np.ndarray:
     concentration makes it U-shaped, so most pay on time and a few are chronic late payers."""
     late = config.late_payment
     k = late.concentration
+    # (a beta needs both parameters above 0: a mean of 0 or 1 is kept just inside)
     return rng.beta(max(late.mean_propensity * k, 1e-9), max((1 - late.mean_propensity) * k, 1e-9), n)
 
 
@@ -51,7 +53,8 @@ def _schedule(rng, config, o, propensity):
     n = len(o["time"])
     u = rng.random((n, 6))
     method = (u[:, 0, None] > cdf[o["channel"]]).sum(axis=1).clip(0, cdf.shape[1] - 1)
-    issued = o["time"] + lag[o["channel"]] * rng.gamma(4.0, 0.25, n)
+    shape = model_number("issue_lag_shape")
+    issued = o["time"] + lag[o["channel"]] * rng.gamma(shape, 1 / shape, n)
     on_account = method == TRANSFER
     due = issued + np.where(on_account, terms_days[o["channel"]], 0.0)
     p = propensity[o["customer"]]
@@ -64,7 +67,8 @@ def _schedule(rng, config, o, propensity):
     # A defaulter may pay a part late before giving up; that part lands before the write-off.
     settled = np.where(defaulted, np.minimum(settled, write_off - 1), settled)
     split = on_account & ((u[:, 4] < late_cfg.instalment_rate) | defaulted)
-    first_share = np.where(defaulted, 0.6 * u[:, 5], 0.3 + 0.4 * u[:, 5])
+    low, high = model_number("instalment_first_share_low"), model_number("instalment_first_share_high")
+    first_share = np.where(defaulted, model_number("defaulter_paid_share_max") * u[:, 5], low + (high - low) * u[:, 5])
     return dict(method=method, issued=issued, due=due, settled=settled, defaulted=defaulted,
                 write_off=write_off, split=split, first_share=first_share)
 

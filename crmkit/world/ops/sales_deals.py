@@ -17,6 +17,7 @@ import pandas as pd
 from crmkit.world.arrays import last_time_before, next_time_after
 from crmkit.world.dictionary import round_money
 from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_group, region_codes
+from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.ops.sales_crosswalk import stage_probabilities
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, labels_of
@@ -24,7 +25,6 @@ from crmkit.world.words import words_of
 
 K = 5  # open canonical stages: prospecting .. negotiation (codes 0..4); then closed_won, closed_lost
 WON, LOST = code_of("opportunity_stage", "closed_won"), code_of("opportunity_stage", "closed_lost")
-STAGE_SHAPE = 2.0  # invented: gamma shape of days in a stage (neither memoryless nor fixed)
 
 
 @dataclass
@@ -75,7 +75,8 @@ def _walk(rng, kinds, kind, start, dissolved_at, churn_at) -> dict[str, np.ndarr
     entry = np.array([code_of("opportunity_stage", k.entry_stage) for k in kinds])[kind]
     go_on = p / np.r_[p[1:], 1.0]  # so that P(won | at stage j) = p_j
     days = np.array([k.stage_days for k in kinds])[kind]
-    duration = rng.gamma(STAGE_SHAPE, days[:, None] / STAGE_SHAPE, (n, K))
+    shape = model_number("stage_days_shape")  # see billing_and_deals.yaml
+    duration = rng.gamma(shape, days[:, None] / shape, (n, K))
     j = np.arange(K)[None, :]
     in_path = j >= entry[:, None]
     fails = in_path & (rng.random((n, K)) >= go_on[None, :])
