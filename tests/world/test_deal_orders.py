@@ -36,6 +36,8 @@ def test_deal_orders_keep_their_case_channel_and_one_line(world):
     assert (channel[kind != "home_party_booking"] == "call_centre").all()
     lines = world.order_items[world.order_items.order_id.isin(orders.order_id)]
     assert len(lines) == len(orders) and (lines.groupby("order_id").quantity.sum() == orders.set_index("order_id").item_count).all()
+    sold = lines.merge(orders[["order_id", "ordered_at"]]).merge(world.products[["product_id", "launched_on"]])
+    assert (sold.launched_on <= sold.ordered_at).all()  # only products on sale that day
 
 
 def test_their_invoices_carry_the_deal_and_no_other_invoice_does(world):

@@ -19,7 +19,7 @@ from crmkit.world.world_version import WORLD_VERSION, WorldVersionWarning, finge
 PINNED_VERSION = 1
 PINNED = {  # ck.simulate(case, customers=200, seed=1): fingerprint(world)
     "harrahs": "f6e403941b9d80d45fc2fee04c56ee752282c1d8964ddd413a6cfc01c69245a1",
-    "pschse": "939e1fa7a25c11a788aa7ac50ff73b36050f197df63f1d020b2e5dc4a20245f6",
+    "pschse": "c13f6b8da6bd4dd95bc92f7e3c96761848b8820c5278bf6414e617c789b75096",
     "retailer": "0d7f0d9b9ef4a3e61df8f8a48ada724e2b1ea89e9ded3b6264e7cc6a94cdc8f0",
     "ritz_carlton": "240fdfd841575844c390029a58f407abf3316f7d3a4dc188bd669048485f7e15",
     "tesco": "1a01b2a6b966f4266d9552cb8970847a9993c99a1a121a5f5c6b5a482a2e2a2e",

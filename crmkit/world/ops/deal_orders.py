@@ -39,8 +39,11 @@ def simulate(context) -> dict[str, pd.DataFrame]:
         return {}
     deals = frames["opportunities"].iloc[won]
     amount = round_money(truth["final_amount"].to_numpy()[won])
-    product, price = _products(context.rng("deal_orders"), context.config.products.items, amount)
-    quantity = np.maximum(np.ceil(amount / price - 1e-9), 1).astype(np.int64)
+    when = truth["closed_at"].to_numpy()[won]
+    launched = _launch_days(context)
+    product, price = _products(context.rng("deal_orders"), context.config.products.items, amount,
+                               launched[None, :] <= _days(context, when)[:, None])
+    quantity = np.maximum(np.ceil(amount / price - 1e-9), 1).astype(np.int64)  # (1e-9: an exact multiple is not one unit more)
     gross = round_money(quantity * price)
     customer = deals["_customer"].to_numpy()
     kinds = context.config.sales.opportunities.kinds
@@ -48,7 +51,7 @@ def simulate(context) -> dict[str, pd.DataFrame]:
     channel = np.array([channel_of[k] for k in deals["kind"].astype(str)], dtype=np.int64)
     n = len(won)
     orders = pd.DataFrame({
-        "order_id": np.arange(n), "customer_id": customer, "ordered_at": truth["closed_at"].to_numpy()[won],
+        "order_id": np.arange(n), "customer_id": customer, "ordered_at": when,
         "channel": labels_of("order_channel", channel), "campaign_id": np.full(n, -1), "item_count": quantity,
         "gross_amount": gross, "discount_amount": round_money(gross - amount), "net_amount": amount,
         "service_issue": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), dtype=category_dtype("service_issue")),
@@ -62,14 +65,26 @@ def simulate(context) -> dict[str, pd.DataFrame]:
     return {"orders": orders, "order_items": items}
 
 
-def _products(rng, catalogue, amount: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A product per deal, by popularity among those priced at most its amount, and its price."""
+def _days(context, timestamps) -> np.ndarray:
+    seconds = np.asarray(timestamps).astype("datetime64[s]").astype(np.int64)
+    return (seconds - context.timeline.base_seconds) / 86400
+
+
+def _launch_days(context) -> np.ndarray:
+    timeline = context.timeline
+    return np.array([timeline.days_of(p.launched_on) if p.launched_on else -np.inf for p in context.config.products.items])
+
+
+def _products(rng, catalogue, amount: np.ndarray, on_sale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A product per deal among those on sale that day (``on_sale``: deals x products), by
+    popularity among those priced at most its amount (else the cheapest on sale), and its price."""
     price = np.array([p.list_price for p in catalogue], dtype=float)
     weight = np.array([p.weight for p in catalogue], dtype=float) * (price > 0)
-    affordable = (price[None, :] <= amount[:, None]) & (weight[None, :] > 0)
+    sellable = on_sale & (weight[None, :] > 0)
+    affordable = sellable & (price[None, :] <= amount[:, None])
     w = np.where(affordable, weight[None, :], 0.0)
-    cheapest = np.argmin(np.where(price > 0, price, np.inf))
-    w[~affordable.any(1), cheapest] = 1.0
+    none = np.flatnonzero(~affordable.any(1))
+    w[none, np.argmin(np.where(sellable[none], price[None, :], np.inf), axis=1)] = 1.0
     cdf = np.cumsum(w, axis=1)
     pick = (rng.random(len(amount))[:, None] * cdf[:, -1:] >= cdf).sum(1)
     return pick, price[pick]
@@ -83,8 +98,7 @@ def deal_order_arrays(context) -> dict[str, np.ndarray]:
     """
     orders = context.frames["orders"]
     deals = orders.iloc[int((context.order_id >= 0).sum()):]
-    seconds = deals["ordered_at"].to_numpy().astype("datetime64[s]").astype(np.int64)
-    return {"customer": deals["_customer"].to_numpy(), "time": (seconds - context.timeline.base_seconds) / 86400,
+    return {"customer": deals["_customer"].to_numpy(), "time": _days(context, deals["ordered_at"].to_numpy()),
             "channel": np.asarray(deals["channel"].cat.codes, dtype=np.int64),
             "issue": np.asarray(deals["service_issue"].cat.codes, dtype=np.int64),
             "net": deals["net_amount"].to_numpy(dtype=float), "gross": deals["gross_amount"].to_numpy(dtype=float),
