@@ -41,8 +41,8 @@ def version_of(manifest: dict) -> int:
 
 def _difference(manifest: dict) -> str:
     return (f"it was made by world version {version_of(manifest)} and this kit makes version {WORLD_VERSION}, "
-            "so simulate() with the same case and seed no longer gives these tables; simulate and save it again "
-            "(crmkit simulate ...) to get the current model")
+            "so simulate() with the same case and seed no longer gives these tables; make it again "
+            "(crmkit generate, or crmkit datasets for the shipped ones) to get the current model")
 
 
 def warn_if_other(manifest: dict, where: str) -> bool:

@@ -72,7 +72,7 @@ def _set_version(path, version):
 def test_a_world_of_another_version_loads_with_a_warning_that_says_what_to_do(small_world, tmp_path):
     path = small_world.save(tmp_path / "w", format="csv")
     _set_version(path, WORLD_VERSION + 1)
-    with pytest.warns(WorldVersionWarning, match=f"world version {WORLD_VERSION + 1}.*simulate and save it again"):
+    with pytest.warns(WorldVersionWarning, match=f"world version {WORLD_VERSION + 1}.*make it again.*crmkit generate"):
         ck.load_world(path)
 
 
