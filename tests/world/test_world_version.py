@@ -7,6 +7,7 @@ message prints, are pinned here.
 """
 
 import json
+import sqlite3
 import warnings
 
 import pytest
@@ -57,7 +58,11 @@ def small_world():
 def test_a_saved_world_records_its_version_and_loads_without_a_warning(small_world, tmp_path, format):
     path = small_world.save(tmp_path / f"w.{'db' if format == 'sqlite' else 'd'}", format=format)
     if format == "csv":
-        assert json.loads((path / "manifest.json").read_text())["world_version"] == WORLD_VERSION
+        manifest = json.loads((path / "manifest.json").read_text())
+    else:
+        with sqlite3.connect(path) as con:
+            manifest = json.loads(con.execute("SELECT value FROM _crmkit WHERE key = 'manifest'").fetchone()[0])
+    assert manifest["world_version"] == WORLD_VERSION
     with warnings.catch_warnings():
         warnings.simplefilter("error", WorldVersionWarning)
         assert len(ck.load_world(path).orders) == len(small_world.orders)
