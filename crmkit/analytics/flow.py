@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from crmkit.analytics.identity import customer_master, resolve_identities
-from crmkit.analytics.rfm import rfm, rfm_scores
+from crmkit.analytics.rfm import rfm_scores
+from crmkit.analytics.rfm_fast import rfm_fast
 from crmkit.analytics.segments import behaviour_features, segment_customers, segment_profiles
 from crmkit.analytics.value import probabilistic_clv
 from crmkit.analytics.warehouse import DEPARTMENT_VIEWS, add_customer_master, build_warehouse, connect_warehouse
@@ -68,6 +69,9 @@ class Flow:
     seconds : dict of str to float
         How long each stage took on this machine (wall clock). It varies from run to run
         and no result depends on it; it shows where the time goes (the store, mostly).
+    cpu_seconds : dict of str to float
+        The processor time (user plus system) of each stage: on a shared machine, where
+        wall time grows with the other jobs, this is what the stage itself cost.
     """
 
     collected: pd.DataFrame
@@ -79,6 +83,7 @@ class Flow:
     profiles: pd.DataFrame = field(repr=False)
     predictions: pd.DataFrame = field(repr=False)
     seconds: dict = field(default_factory=dict, repr=False, compare=False)
+    cpu_seconds: dict = field(default_factory=dict, repr=False, compare=False)
 
     def summary(self) -> pd.DataFrame:
         """One row per stage: what it produced and how many rows."""
@@ -149,12 +154,14 @@ def share(database: str | Path) -> dict[str, pd.DataFrame]:
             for name, view in views.items()}
 
 
-def identify_best(orders: pd.DataFrame, as_of, top_share: float = 0.2) -> pd.DataFrame:
+def identify_best(orders: pd.DataFrame, as_of, top_share: float = 0.2, summary: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
     """Identify: RFM scores, and the ``top_share`` of buyers by spend flagged ``is_best``.
 
     Columns out: those of :func:`~crmkit.analytics.rfm.rfm_scores` plus ``is_best`` (true
     for every buyer whose spend reaches the ``1 - top_share`` quantile, so ties at the cut
-    are all in).
+    are all in). ``summary``, the RFM table of these orders (``rfm_fast(orders, as_of)``), may be
+    passed when it is already computed.
 
     >>> orders = pd.DataFrame({"customer_id": [1, 2, 3, 4, 5], "net_amount": [50.0, 10.0, 20.0, 5.0, 8.0],
     ...                        "ordered_at": pd.to_datetime(["2024-03-01"] * 5)})
@@ -164,7 +171,7 @@ def identify_best(orders: pd.DataFrame, as_of, top_share: float = 0.2) -> pd.Dat
     """
     if not 0 < top_share <= 1:
         raise DataError(f"top_share = {top_share!r}: must be above 0 and at most 1 (0.2 = the top fifth)")
-    scores = rfm_scores(rfm(orders, as_of))
+    scores = rfm_scores(rfm_fast(orders, as_of) if summary is None else summary)
     cut = scores["total_spend"].quantile(1 - top_share)
     return scores.assign(is_best=scores["total_spend"] >= cut)
 
@@ -183,6 +190,7 @@ class _Stopwatch:
 
     def __init__(self, progress: bool):
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.bar = None
         if progress:
             from tqdm.auto import tqdm
@@ -192,9 +200,10 @@ class _Stopwatch:
     def run(self, stage: str, function, *args, **kwargs):
         if self.bar is not None:
             self.bar.set_description(f"flow: {stage}")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = function(*args, **kwargs)
         self.seconds[stage] = time.perf_counter() - start
+        self.cpu[stage] = time.process_time() - cpu
         if self.bar is not None:
             self.bar.update()
         return result
@@ -246,7 +255,11 @@ def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed
         collected = clock.run("collect", collect, world.source_records)
         central, master = clock.run("store", store_centrally, world, path, threshold, store)
         views = clock.run("share", share, central)
-        best = clock.run("identify", identify_best, world.orders, as_of)
+        def identify():  # one RFM table (the fast kernel, the same table as analytics.rfm) for identify and predict
+            summary = rfm_fast(world.orders, as_of)
+            return summary, identify_best(world.orders, as_of, summary=summary)
+
+        summary, best = clock.run("identify", identify)
 
         def segment():
             features = behaviour_features(known, world.orders, world.order_items, world.products,
@@ -255,8 +268,8 @@ def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed
 
         features, groups = clock.run("segment", segment)
         profiles = clock.run("profile", segment_profiles, groups, features, known, as_of)
-        predictions = clock.run("predict", lambda: probabilistic_clv(rfm(world.orders, as_of), horizon_days))
+        predictions = clock.run("predict", probabilistic_clv, summary, horizon_days)
     finally:
         clock.close()
     return Flow(collected=collected, database=central, master=master, views=views, best=best, segments=groups,
-                profiles=profiles, predictions=predictions, seconds=clock.seconds)
+                profiles=profiles, predictions=predictions, seconds=clock.seconds, cpu_seconds=clock.cpu)

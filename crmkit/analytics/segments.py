@@ -28,13 +28,24 @@ SKEWED = ("tenure_days", "recency_days", "orders_per_year", "spend_per_year", "a
 
 
 def _shares(keys: pd.Series, values: pd.Series, prefix: str, index: pd.Index, weights=None) -> pd.DataFrame:
-    """Share of each value of ``values`` per key (rows sum to 1; 0 where a key has none)."""
+    """Share of each value of ``values`` per key (rows sum to 1; 0 where a key has none).
+
+    One column per value seen (in text order), one row per key of ``index``. Integer codes
+    and one ``bincount`` instead of grouping millions of labels as text.
+    """
     amount = np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=float)
-    frame = pd.DataFrame({"key": np.asarray(keys), "value": np.asarray(values.astype(str)), "amount": amount})
-    table = frame.groupby(["key", "value"])["amount"].sum().unstack(fill_value=0.0)
-    table = table.reindex(index, fill_value=0.0)
-    total = table.sum(axis=1).replace(0, 1)
-    return table.div(total, axis=0).add_prefix(prefix).rename_axis(columns=None)
+    codes, seen = pd.factorize(values)
+    names = np.array([str(v) for v in np.asarray(seen, dtype=object)], dtype=object)  # a handful of labels
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    row = index.get_indexer(np.asarray(keys))
+    kept = (row >= 0) & (codes >= 0)  # a key outside ``index`` still names a column; no label counts nowhere
+    cells = np.bincount(row[kept] * len(names) + rank[codes[kept]], weights=amount[kept],
+                        minlength=len(index) * len(names)).reshape(len(index), len(names))
+    total = cells.sum(axis=1, keepdims=True)
+    shares = cells / np.where(total == 0, 1, total)
+    return pd.DataFrame(shares, index=index, columns=[prefix + name for name in names[order]])
 
 
 def behaviour_features(customers: pd.DataFrame, orders: pd.DataFrame, order_items: pd.DataFrame,

@@ -85,3 +85,45 @@ def test_predictions_grow_with_the_horizon_and_p_alive_is_a_probability(world):
     assert long.p_alive.between(0, 1).all()
     repeaters = summary.frequency > 0  # BG/NBD gives P(alive) = 1 until a first repeat purchase
     assert (long.p_alive[~repeaters] == 1).all() and long.p_alive[repeaters].lt(1).all()
+
+
+def _plain_bgnbd_loglik(log_params, x, t_x, T):
+    """The BG/NBD likelihood as first written, one term per customer (the reference)."""
+    from scipy.special import betaln, gammaln
+
+    r, alpha, a, b = np.exp(log_params)
+    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + betaln(a, b + x) - betaln(a, b)
+    with np.errstate(divide="ignore"):
+        died = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x), -np.inf)
+    return -np.sum(common + np.logaddexp(-(r + x) * np.log(alpha + T), died))
+
+
+def _plain_gamma_gamma_loglik(log_params, x, m):
+    from scipy.special import gammaln
+
+    p, q, v = np.exp(log_params)
+    return -np.sum(gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v) + (p * x - 1) * np.log(m)
+                   + p * x * np.log(x) - (p * x + q) * np.log(x * m + v))
+
+
+def _plain_fit(loglik, data, start):
+    from scipy.optimize import minimize
+
+    found = minimize(loglik, np.log(start), args=data, method="Nelder-Mead",
+                     options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9})
+    return np.exp(minimize(loglik, found.x, args=data, method="L-BFGS-B").x)
+
+
+@pytest.mark.parametrize("customers", [3000, 40_000])  # 40,000: past the size where the search runs on a sample
+def test_the_grouped_likelihoods_and_sampled_search_find_the_plain_fit(customers):
+    summary = simulate_bgnbd(customers, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=2)
+    x, t_x, T = (summary[c].to_numpy() for c in ("frequency", "recency", "T"))
+    scale = T.max() / 10
+    plain = _plain_fit(_plain_bgnbd_loglik, (x, t_x / scale, T / scale), [1, 1, 1, 1]) * [1, scale, 1, 1]
+    np.testing.assert_allclose(fit_bgnbd(summary)[["r", "alpha", "a", "b"]], plain, rtol=5e-5)
+    rng = np.random.default_rng(2)
+    x = np.maximum(x, 1)
+    spends = summary.assign(frequency=x, monetary_value=rng.gamma(6.0 * x, 1 / (rng.gamma(3.0, 1 / 50.0, len(x)) * x)))
+    m = spends["monetary_value"].to_numpy()
+    plain = _plain_fit(_plain_gamma_gamma_loglik, (x, m / m.mean()), [1, 2, 1]) * [1, 1, m.mean()]
+    np.testing.assert_allclose(fit_gamma_gamma(spends)[["p", "q", "v"]], plain, rtol=5e-5)

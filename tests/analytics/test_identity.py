@@ -151,6 +151,20 @@ def test_blocking_pairs_are_sorted_unique_and_skip_vague_keys():
     assert not pairs.duplicated().any() and pairs.equals(pairs.sort_values(["left", "right"], ignore_index=True))
 
 
+def test_a_crowded_phone_is_split_by_name_initial_and_a_quiet_one_is_not():
+    from crmkit.analytics.identity_blocking import CROWDED
+
+    letters = iter("cdefghijkmnopqrtuvwxyz")  # none of a, l, s, b, used by the first three
+    others = [(next(letters) + "x", next(letters) + "y") for _ in range(CROWDED - 2)]
+    firsts, lasts = zip(("Ann", "Lee"), ("Anna", "Smith"), ("Bob", "Lee"), *others)
+    raw = _records(first_name=list(firsts), last_name=list(lasts), phone=["555-0101"] * (CROWDED + 1))
+    # More than CROWDED records on one phone: only those sharing a first or last initial meet
+    # (Ann Lee with Anna Smith by "a", with Bob Lee by "l").
+    assert candidate_pairs(normalise_records(raw)).values.tolist() == [[0, 1], [0, 2]]
+    pairs = candidate_pairs(normalise_records(raw.iloc[:CROWDED]))  # a household's phone: all pairs
+    assert len(pairs) == CROWDED * (CROWDED - 1) // 2
+
+
 def test_blocking_matches_a_first_name_start_with_a_last_name_start():
     # Swapped names with a typo: the full names differ, but "lees" starts the last name of
     # one record and the first name of the other, in the same city.

@@ -109,3 +109,26 @@ def test_plots_draw_on_the_given_axes():
     assert plot_segment_mix(segments, personas, "persona", ax=right) is right
     assert [t.get_text() for t in right.get_legend().get_texts()] == ["a", "b"]
     plt.close(fig)
+
+
+def _grouped_shares(keys, values, prefix, index, weights=None) -> pd.DataFrame:
+    """The share table as first written, a groupby of the labels as text (the reference)."""
+    amount = np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=float)
+    frame = pd.DataFrame({"key": np.asarray(keys), "value": np.asarray(values.astype(str)), "amount": amount})
+    table = frame.groupby(["key", "value"])["amount"].sum().unstack(fill_value=0.0).reindex(index, fill_value=0.0)
+    return table.div(table.sum(axis=1).replace(0, 1), axis=0).add_prefix(prefix).rename_axis(columns=None)
+
+
+def test_the_share_columns_equal_a_groupby_of_the_labels(make_world):
+    from crmkit.analytics.segments import _shares
+
+    world = make_world("pschse", CUSTOMERS, SEEDS[0])
+    orders = world.orders
+    index = pd.Index(world.customers["customer_id"].iloc[::2], name="customer_id")  # some keys outside it
+    channel = orders["channel"].astype("category")
+    channel = channel.mask(np.arange(len(channel)) % 7 == 0)  # a missing label counts nowhere
+    for args in ((orders["customer_id"], channel, "c_", index), (orders["customer_id"], orders["channel"].astype(str),
+                                                                 "c_", index, orders["net_amount"])):
+        pd.testing.assert_frame_equal(_shares(*args), _grouped_shares(*args), check_exact=False, rtol=1e-12)
+    features = _features(world)  # the whole feature table: same columns, same values
+    assert features.filter(like="channel_").shape[1] >= 3
