@@ -13,6 +13,7 @@ _MODULES = (
     "rfm", "value", "btyd", "value_scoring", "retention", "survival", "retention_value", "profitability", "flow",
     "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend", "leads", "lead_scoring",
     "pipeline", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "feedback", "warehouse", "warehouse_pandas",
+    "customer_view",
 )
 
 __all__: list[str] = []

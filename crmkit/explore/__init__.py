@@ -19,7 +19,7 @@ from pathlib import Path
 
 _MODULES = (
     "start", "flow", "types", "processes", "idic", "payne", "value_chain", "lifecycle", "sales",
-    "campaigns", "service", "privacy", "cases",
+    "campaigns", "service", "privacy", "cases", "customer_view",
 )
 
 

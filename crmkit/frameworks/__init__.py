@@ -30,6 +30,8 @@ from crmkit.frameworks.models import Framework, Link, Reference, Stage, parse_fr
 __all__ = ["names", "load", "table", "links", "references", "reference", "cite", "Framework", "Stage", "Link", "Reference"]
 
 REFERENCES_FILE = "references.yaml"
+# Data files beside the models that are not models themselves.
+NOT_MODELS = (REFERENCES_FILE, "seed_topics.yaml")
 # Teaching order (the order of the lessons); a model added later without a place here comes last.
 TEACHING_ORDER = (
     "flow_model", "crm_types", "crm_processes", "idic", "payne_five_processes",
@@ -90,7 +92,7 @@ def _framework_files() -> dict[str, str]:
     found = sorted(
         entry.name.removesuffix(".yaml")
         for entry in files("crmkit.frameworks.data").iterdir()
-        if entry.name.endswith(".yaml") and entry.name != REFERENCES_FILE
+        if entry.name.endswith(".yaml") and entry.name not in NOT_MODELS
     )
     ranked = sorted(found, key=lambda name: (TEACHING_ORDER.index(name) if name in TEACHING_ORDER else len(TEACHING_ORDER), name))
     return {name: f"{name}.yaml" for name in ranked}

@@ -29,10 +29,13 @@ SCALE = (1, 5)
 DEFAULT_FRAMEWORK = "gartner_building_blocks"
 
 
-def _stages(framework: str):
+def _stages(framework: str, conditions: bool = False):
     from crmkit import frameworks  # the models load from YAML on first use
 
-    return frameworks.load(framework).stages
+    model = frameworks.load(framework)
+    if conditions and not model.conditions:
+        raise ConfigError(f"conditions=True: the model {framework!r} has no supporting conditions to score")
+    return model.stages + (model.conditions if conditions else ())
 
 
 def _checked_scores(scores, keys: list[str], scale: tuple[float, float]) -> dict[str, float]:
@@ -56,7 +59,8 @@ def _checked_scores(scores, keys: list[str], scale: tuple[float, float]) -> dict
     return checked
 
 
-def assess(scores, framework: str = DEFAULT_FRAMEWORK, weakest: int = 2, scale: tuple[float, float] = SCALE) -> pd.DataFrame:
+def assess(scores, framework: str = DEFAULT_FRAMEWORK, weakest: int = 2, scale: tuple[float, float] = SCALE,
+           conditions: bool = False) -> pd.DataFrame:
     """A self-assessment as a table: one row per block, in the model's order.
 
     Parameters
@@ -71,6 +75,10 @@ def assess(scores, framework: str = DEFAULT_FRAMEWORK, weakest: int = 2, scale: 
         flagged too: a tie is not broken at random.
     scale : tuple of float, default (1, 5)
         The lowest and highest score allowed.
+    conditions : bool, default False
+        Score the model's supporting conditions too, after its stages (Buttle's value chain:
+        leadership and culture, data and IT, people, processes). A strong chain on weak
+        conditions is still a weak CRM, so the weakest block may be a condition.
 
     Returns
     -------
@@ -91,8 +99,16 @@ def assess(scores, framework: str = DEFAULT_FRAMEWORK, weakest: int = 2, scale: 
     2            network_development    2.0     1     True
     3  value_proposition_development    5.0     5    False
     4      manage_customer_lifecycle    3.0     3    False
+
+    With the value chain's four supporting conditions folded in:
+
+    >>> chain = {"customer_portfolio_analysis": 4, "customer_intimacy": 4, "network_development": 3,
+    ...          "value_proposition_development": 4, "manage_customer_lifecycle": 3}
+    >>> weakest_blocks(assess({**chain, "leadership_and_culture": 2, "data_and_it": 3, "people": 4, "processes": 3},
+    ...                       framework="buttle_value_chain", weakest=1, conditions=True))
+    ['Leadership and culture']
     """
-    stages = _stages(framework)
+    stages = _stages(framework, conditions)
     keys = [stage.key for stage in stages]
     if isinstance(weakest, bool) or not isinstance(weakest, (int, np.integer)) or not 1 <= weakest <= len(keys):
         raise ConfigError(f"weakest = {weakest!r}: must be a whole number from 1 to {len(keys)}")

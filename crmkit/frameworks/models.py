@@ -32,6 +32,7 @@ class Reference:
     status: str
     note: str = ""
     section: str = ""
+    short: str = ""  # the in-text form ("Payne & Frow, 2005") when it cannot be read off the citation
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Stage:
     sources: tuple[str, ...]
     links: tuple[Link, ...]
     group: str = ""
+    crm_type: str = ""  # the type of CRM (crm_types.yaml) the stage belongs to, where the course maps one
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class Framework:
     stages: tuple[Stage, ...]
     version: str = ""
     notes: tuple[str, ...] = ()
+    # Conditions that support the stages rather than follow them (Buttle's value chain has four);
+    # a self-assessment can score them with the stages (crmkit.frameworks.assessment).
+    conditions: tuple[Stage, ...] = ()
 
     def stage(self, key: str) -> Stage:
         """Return the stage called ``key``; a :class:`DataError` lists the stages otherwise."""
@@ -144,6 +149,7 @@ def parse_reference(key: str, raw: dict) -> Reference:
         status=status,
         note=_text(raw, "note", origin, required=False),
         section=str(raw.get("section", "") or ""),
+        short=_text(raw, "short", origin, required=False),
     )
 
 
@@ -157,12 +163,12 @@ def _parse_link(raw: dict, origin: str) -> Link:
     )
 
 
-def _parse_stage(raw: dict, origin: str, known: dict[str, Reference]) -> Stage:
+def _parse_stage(raw: dict, origin: str, known: dict[str, Reference], linked: bool = True) -> Stage:
     if not isinstance(raw, dict):
         raise DataError(f"{origin}: each stage must be a mapping")
     origin = f"{origin}: stage {raw.get('key', '?')!r}"
     links = raw.get("links") or []
-    if not isinstance(links, list) or not links:
+    if not isinstance(links, list) or (linked and not links):
         raise DataError(f"{origin}: field 'links' must be a non-empty list")
     return Stage(
         key=_text(raw, "key", origin),
@@ -171,6 +177,7 @@ def _parse_stage(raw: dict, origin: str, known: dict[str, Reference]) -> Stage:
         sources=_keys(raw, "sources", origin, known),
         links=tuple(_parse_link(link, origin) for link in links),
         group=_text(raw, "group", origin, required=False),
+        crm_type=_text(raw, "crm_type", origin, required=False),
     )
 
 
@@ -186,7 +193,12 @@ def parse_framework(raw: dict, origin: str, known: dict[str, Reference]) -> Fram
     if not isinstance(stages, list) or not stages:
         raise DataError(f"{origin}: field 'stages' must be a non-empty list")
     parsed = tuple(_parse_stage(stage, origin, known) for stage in stages)
-    keys = [stage.key for stage in parsed]
+    conditions = raw.get("supporting_conditions") or []
+    if not isinstance(conditions, list):
+        raise DataError(f"{origin}: field 'supporting_conditions' must be a list")
+    # a condition may have no analysis that shows it on data (leadership and culture has none)
+    supporting = tuple(_parse_stage(condition, origin, known, linked=False) for condition in conditions)
+    keys = [stage.key for stage in parsed + supporting]
     if len(set(keys)) != len(keys):
         repeated = next(k for k in keys if keys.count(k) > 1)
         raise DataError(f"{origin}: stage key {repeated!r} appears more than once")
@@ -199,4 +211,5 @@ def parse_framework(raw: dict, origin: str, known: dict[str, Reference]) -> Fram
         stages=parsed,
         version=_text(raw, "version", origin, required=False),
         notes=tuple(" ".join(str(note).split()) for note in notes),
+        conditions=supporting,
     )

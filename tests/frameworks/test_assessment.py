@@ -96,3 +96,16 @@ def test_the_bar_chart_has_one_bar_per_block_with_its_score():
     colours = {patch.get_facecolor() for patch in ax.patches}
     assert len(colours) == 2  # weakest and the others
     plt.close(figure)
+
+
+def test_the_value_chain_assessment_can_fold_in_the_four_supporting_conditions():
+    chain = frameworks.load("buttle_value_chain")
+    scores = {**dict.fromkeys(chain.stage_keys, 4), "leadership_and_culture": 3, "data_and_it": 2, "people": 4,
+              "processes": 2}
+    table = assess(scores, framework="buttle_value_chain", weakest=1, conditions=True)
+    assert table["key"].tolist() == chain.stage_keys + ["leadership_and_culture", "data_and_it", "people", "processes"]
+    assert weakest_blocks(table) == ["Data and IT", "Processes"]  # tied: both flagged, the model's order
+    with pytest.raises(ConfigError, match="no score for 'leadership_and_culture'"):
+        assess(dict.fromkeys(chain.stage_keys, 4), framework="buttle_value_chain", conditions=True)
+    with pytest.raises(ConfigError, match="has no supporting conditions"):
+        assess({}, framework="idic", conditions=True)

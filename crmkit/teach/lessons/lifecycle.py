@@ -3,7 +3,9 @@
 
 Where the customers stand in Dwyer's phases at the end of the observation window, the month-3
 retention of one year's cohorts, the value of a customer from the world's own retention
-rate, and what five more points of retention add to it.
+rate, what five more points of retention add to it, which buyers are not worth keeping
+at today's terms (their cost to serve, or their unpaid invoices), and what replacing the
+customers lost last year costs at the course's "20 times" (an unsourced claim, labelled so).
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.analytics.customer_view import unprofitable_buyers
 from crmkit.analytics.retention import cohort_retention
 from crmkit.teach import Exercise, Mistake
 
-__all__ = ["EXERCISES", "MARGIN", "DISCOUNT_RATE"]
+__all__ = ["EXERCISES", "MARGIN", "DISCOUNT_RATE", "KEEP_COST", "COURSE_MULTIPLE"]
 
 PHASES = ["awareness", "exploration", "expansion", "commitment", "dissolution"]
 MARGIN = 100.0  # money per customer per year, given in the questions
 DISCOUNT_RATE = 0.10
+KEEP_COST = 5.0  # money a year to keep one customer: an assumption given in the question
+COURSE_MULTIPLE = 20  # the course's unsourced claim: winning a client costs an agency at least 20 times keeping one
 
 
 # --- phase mix at the end of the observation window --------------------------------------------------
@@ -192,4 +197,87 @@ FIVE_POINTS = Exercise(
     ])
 
 
-EXERCISES = [PHASE_MIX, COHORT, CLV, FIVE_POINTS]
+# --- customers not worth keeping -------------------------------------------------------------------------
+
+REASONS = ["cost to serve", "unpaid invoices"]
+
+
+def _by_reason(lost: pd.DataFrame, unpaid) -> pd.Series:
+    reason = np.where(unpaid, "unpaid invoices", "cost to serve")
+    return pd.Series(reason).value_counts().reindex(REASONS, fill_value=0).rename_axis("reason").rename("buyers")
+
+
+def unprofitable_by_reason(w) -> pd.Series:
+    return unprofitable_buyers(w.customer_costs)["reason"].value_counts().reindex(REASONS, fill_value=0) \
+        .rename_axis("reason").rename("buyers")
+
+
+def _lost(costs: pd.DataFrame) -> pd.DataFrame:
+    return costs[costs["contribution"] < 0]
+
+
+UNPROFITABLE = Exercise(
+    "unprofitable_by_reason",
+    "Not every customer is worth keeping. Among the **buyers** (`customer_costs.orders > 0`), take those with a "
+    "**negative contribution** and sort them by **why**: 'unpaid invoices' if paying what was written off "
+    "(`written_off`) would bring their contribution to zero or above, 'cost to serve' otherwise (their margin does "
+    "not cover delivery, service, payment handling, marketing and returns). Give a Series of counts indexed by "
+    "reason ('cost to serve', 'unpaid invoices').",
+    reference=unprofitable_by_reason,
+    mistakes=[
+        Mistake("non_buyers", "You counted customers who never ordered: their contribution is negative only because "
+                "marketing reached them. Keep the buyers first (orders > 0).",
+                answer=lambda w: _by_reason(_lost(w.customer_costs), (_lost(w.customer_costs)["contribution"]
+                                                                      + _lost(w.customer_costs)["written_off"]) >= 0)),
+        Mistake("any_write_off", "You called every buyer with a write-off an 'unpaid invoices' case. Some would still "
+                "lose money if they had paid everything: add the written-off amount back to the contribution and "
+                "see whether it reaches zero.",
+                answer=lambda w: _by_reason(_lost(w.customer_costs[w.customer_costs["orders"] > 0]),
+                                            _lost(w.customer_costs[w.customer_costs["orders"] > 0])["written_off"] > 0)),
+        Mistake("shares", "Right split, but as shares of the unprofitable buyers. Give the counts of buyers.",
+                answer=lambda w: unprofitable_by_reason(w) / unprofitable_by_reason(w).sum()),
+    ],
+    hint="customer_costs has the contribution and the written-off amount of every customer; "
+         "ck.analytics.unprofitable_buyers does this on any costs table.")
+
+
+# --- what the lost customers cost to replace ---------------------------------------------------------------
+
+
+def _lost_last_year(w) -> int:
+    year = w.observed_until.year
+    return int((~_buyers(w, year - 1).isin(_buyers(w, year))).sum())
+
+
+def replacement_cost(w) -> float:
+    return _lost_last_year(w) * COURSE_MULTIPLE * KEEP_COST
+
+
+REPLACEMENT = Exercise(
+    "replacement_cost",
+    f"Retention saves marketing money: every customer lost must be replaced by a new one. Count the customers "
+    f"**lost** in the last observed year (the buyers of the year before who did not order again in the last year). "
+    f"The course claims, without a source, that winning a new customer costs an advertising agency at least "
+    f"**{COURSE_MULTIPLE} times** as much as keeping one; take keeping a customer to cost {KEEP_COST:.0f} a year. "
+    f"What does winning as many new customers as were lost cost?",
+    reference=replacement_cost,
+    mistakes=[
+        Mistake("kept_not_lost", "You counted the customers who came back. The ones to replace are those who did "
+                "not: the year before's buyers without an order in the last year.",
+                answer=lambda w: (len(_buyers(w, w.observed_until.year - 1)) - _lost_last_year(w))
+                * COURSE_MULTIPLE * KEEP_COST),
+        Mistake("keeping_cost", f"That is what keeping them would have cost ({KEEP_COST:.0f} each). Winning a new "
+                f"customer costs {COURSE_MULTIPLE} times as much.", answer=lambda w: _lost_last_year(w) * KEEP_COST),
+        Mistake("low_multiple", f"You used a multiple of 5, the low end of the 'five to 25 times' attributed to "
+                f"HBR.org. This question takes the course's {COURSE_MULTIPLE}.",
+                answer=lambda w: _lost_last_year(w) * 5 * KEEP_COST),
+        Mistake("never_bought", "You counted every known customer without an order in the last year, including "
+                "those who never bought. Only the year before's buyers can be lost.",
+                answer=lambda w: int((~w.customers["customer_id"].isin(_buyers(w, w.observed_until.year))).sum())
+                * COURSE_MULTIPLE * KEEP_COST),
+    ],
+    hint="the lost customers are the year before's buyers minus those who ordered again; "
+         "ck.analytics.acquisition_vs_retention gives the replacement cost of a rate.")
+
+
+EXERCISES = [PHASE_MIX, COHORT, CLV, FIVE_POINTS, UNPROFITABLE, REPLACEMENT]

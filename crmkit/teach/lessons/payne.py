@@ -2,7 +2,7 @@
 
 Performance assessment computes the KPIs of the dashboard by hand, for the last observed year:
 active buyers per region, the retention of the year before's buyers, and complaints per order
-by order channel.
+by order channel. A last exercise maps the processes to the types of CRM, as the course does.
 """
 
 from __future__ import annotations
@@ -151,4 +151,53 @@ COMPLAINT_RATE = Exercise(
     ])
 
 
-EXERCISES = [ACTIVE_BUYERS, RETENTION, COMPLAINT_RATE]
+# --- the processes as types of CRM --------------------------------------------------------------------
+
+
+def payne_crm_types(w=None) -> pd.Series:
+    """The course's mapping (crm_type in payne_five_processes.yaml) of the four processes it maps."""
+    from crmkit import frameworks
+
+    stages = [stage for stage in frameworks.load("payne_five_processes").stages if stage.crm_type]
+    return pd.Series({stage.key: stage.crm_type for stage in stages}, name="crm_type").rename_axis("process")
+
+
+def _says(**wrong):
+    """A mistake test: the answer gives these types to these processes (the rest may be right)."""
+    def matches(answer, world) -> bool:
+        given = pd.Series(answer).astype(str).str.strip().str.casefold()
+        return all(given.get(process) == crm_type for process, crm_type in wrong.items())
+    return matches
+
+
+CRM_TYPES = Exercise(
+    "payne_crm_types",
+    "The course maps four of Payne and Frow's processes to a **type of CRM** ('strategic', 'operational' or "
+    "'analytical'). Give a Series indexed by process key ('strategy_development', 'value_creation', "
+    "'multichannel_integration', 'information_management') with the type of each.",
+    reference=payne_crm_types,
+    mistakes=[
+        Mistake("all_strategic", "You made every process strategic. Payne and Frow's framework is a strategic one as a "
+                "whole, but its processes differ: running the channels day to day is operational CRM, turning the "
+                "data into knowledge is analytical CRM.",
+                matches=_says(multichannel_integration="strategic", information_management="strategic")),
+        Mistake("channels_and_information_swapped", "You swapped the two middle processes: integrating the channels "
+                "is the daily work of serving customers (operational CRM), while managing the information is about "
+                "analysing it (analytical CRM).",
+                matches=_says(multichannel_integration="analytical", information_management="operational")),
+        Mistake("channels_collaborative", "Multichannel integration is not collaborative CRM in the course's mapping: "
+                "it joins the firm's own channels into one experience, which is operational CRM (collaborative CRM "
+                "is about the touchpoints shared with customers and partners).",
+                matches=_says(multichannel_integration="collaborative")),
+        Mistake("value_creation_analytical", "Value creation decides what value the firm offers each segment and "
+                "gets back: a strategic choice, even though customer value is computed from data.",
+                matches=_says(value_creation="analytical")),
+        Mistake("information_operational", "Information management is analytical CRM in the course's mapping: the "
+                "point is the customer knowledge the joined data gives, not the systems that capture it.",
+                matches=_says(information_management="operational")),
+    ],
+    hint="ask of each process: does it decide whom to serve and with what (strategic), run the daily contact "
+         "(operational), or turn data into knowledge (analytical)?")
+
+
+EXERCISES = [ACTIVE_BUYERS, RETENTION, COMPLAINT_RATE, CRM_TYPES]

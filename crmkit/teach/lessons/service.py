@@ -2,8 +2,11 @@
 (notebooks/10_service_complaints_feedback.ipynb).
 
 The share of cases closed within a 24-hour target per origin, complaints per 1,000 orders
-per recorded reason, and how much less often customers come back after an order whose
-complaint was resolved badly (orders compared, not customers). Each typical mistake
+per recorded reason, how much less often customers come back after an order whose
+complaint was resolved badly (orders compared, not customers), whether loyal customers
+(by loyalty tier) get their cases closed in time more often, what an order that went
+wrong costs in satisfaction, and how satisfaction differs over the relationship's phases
+(the course's second and third reasons why CRM lifts satisfaction). Each typical mistake
 reproduces one wrong step and its message names that step.
 """
 
@@ -15,6 +18,7 @@ import pandas as pd
 from crmkit.analytics.service import service_levels
 from crmkit.analytics.service_retention import retention_after_orders
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.satisfaction import CSAT_BY_PHASE, CSAT_GAP
 
 __all__ = ["EXERCISES", "TARGET_HOURS"]
 
@@ -180,4 +184,45 @@ RETENTION_GAP = Exercise(
     hint="group r by experience and average retained, then subtract.")
 
 
-EXERCISES = [WITHIN_TARGET, COMPLAINT_RATE, RETENTION_GAP]
+
+# --- service for loyal customers: the 24-hour target per loyalty tier -----------------------------------
+
+
+def _tiers(w) -> pd.Series:
+    """The loyalty tier of each case's customer (the customer's tier at the end of the data)."""
+    tier = w.customers.set_index("customer_id")["loyalty_tier"].astype(str)
+    return w.cases["customer_id"].map(tier)
+
+
+def _share_by_tier(hit: pd.Series, counted: pd.Series, w, how: str = "mean") -> pd.Series:
+    table = hit[counted].groupby(_tiers(w)[counted])
+    return _index(table.mean() if how == "mean" else table.sum(), "loyalty_tier")
+
+
+def within_target_by_tier(w) -> pd.Series:
+    hours = _hours(w)
+    return _share_by_tier(hours.le(TARGET_HOURS) & w.cases["closed_at"].notna(), _due(w), w)
+
+
+WITHIN_TARGET_BY_TIER = Exercise(
+    "within_target_by_tier",
+    f"Do loyal customers get better service? Per **loyalty tier** of the case's customer (`customers.loyalty_tier`), "
+    f"what share of the cases met the {TARGET_HOURS}-hour target, counted as in exercise 1 (an open case older "
+    f"than the target is a miss; one younger is left out)? Give a Series indexed by tier, only the tiers with cases.",
+    reference=within_target_by_tier,
+    mistakes=[
+        Mistake("closed_cases_only", "You left out the cases still open. One open for longer than the target has "
+                "missed it: count it as a miss.",
+                answer=lambda w: _share_by_tier(_hours(w) <= TARGET_HOURS, w.cases["closed_at"].notna(), w)),
+        Mistake("count_not_share", "You counted the cases closed in time per tier; the question asks for their "
+                "share of the tier's cases due. The big tiers have more cases, not better service.",
+                answer=lambda w: _share_by_tier(_hours(w).le(TARGET_HOURS) & w.cases["closed_at"].notna(), _due(w), w,
+                                                how="sum")),
+        Mistake("whole_days", "You measured the time to close in whole days (.dt.days): a case closed after 47 "
+                "hours counts as 1 day and passes. Measure in hours.",
+                answer=lambda w: _share_by_tier(_whole_days(w), _due(w), w)),
+    ],
+    hint="map each case's customer_id to the customer's loyalty_tier, then group the cases due by it.")
+
+
+EXERCISES = [WITHIN_TARGET, COMPLAINT_RATE, RETENTION_GAP, WITHIN_TARGET_BY_TIER, CSAT_GAP, CSAT_BY_PHASE]

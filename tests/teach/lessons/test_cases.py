@@ -12,6 +12,7 @@ import pytest
 
 import crmkit as ck
 from crmkit import frameworks
+from crmkit.frameworks.citations import cited_keys
 from crmkit.errors import ConfigError
 from crmkit.teach.lessons import checks, exercises
 from tests.teach.lessons.helpers import assert_mistakes
@@ -144,7 +145,7 @@ def test_each_case_lesson_cites_the_reference_list_says_synthetic_and_links_the_
     cells = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
     text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
     body, _, references = text.partition("## References")
-    cited = {key.strip().lstrip("@") for group in re.findall(r"\[@([^\]]+)\]", body) for key in group.split(";")}
+    cited = set(cited_keys(body))  # raw [@key] or rendered by crmkit.frameworks.citations
     listed = [line.removeprefix("- ") for line in references.splitlines() if line.startswith("- **")]
     assert cited and listed == [frameworks.cite(key) for key in sorted(cited)]
     assert "synthetic" in body.lower() and "assignment_model_companies.md" in body

@@ -12,6 +12,7 @@ import pytest
 import crmkit as ck
 from crmkit.teach.lessons import checks
 from crmkit.teach.lessons.lifecycle import DISCOUNT_RATE, MARGIN
+from tests.teach.lessons.helpers import assert_mistakes
 
 SEEDS = (1, 2)
 CUT = pd.Timestamp("2026-01-01")  # the end of the last observed day, 31 December 2025
@@ -138,3 +139,43 @@ def test_in_an_assignment_the_phase_question_is_recorded_not_checked(world):
     graded = ExerciseSet(world, lesson_exercises("lifecycle"), source="observed")
     assert graded.check("phase_mix_at_end", RIGHT["phase_mix_at_end"](world)).status == "recorded"
     assert graded.check("clv_from_world", RIGHT["clv_from_world"](world)).correct
+
+
+# --- customers not worth keeping (issue 20) -----------------------------------------------------------
+
+
+def by_reason(w):
+    c = w.customer_costs
+    lost = c[(c["orders"] > 0) & (c["contribution"] < 0)]
+    unpaid = (lost["contribution"] + lost["written_off"] >= 0).sum()
+    return pd.Series({"unpaid invoices": unpaid, "cost to serve": len(lost) - unpaid})
+
+
+def test_unprofitable_buyers_by_reason(exercises, world):
+    right = by_reason(world)
+    c = world.customer_costs
+    lost_all = c[c["contribution"] < 0]
+    buyers_lost = c[(c["orders"] > 0) & (c["contribution"] < 0)]
+    any_write_off = (buyers_lost["written_off"] > 0).sum()
+    messages = assert_mistakes(exercises, "unprofitable_by_reason", right, {
+        "non_buyers": pd.Series({"unpaid invoices": right["unpaid invoices"],
+                                 "cost to serve": len(lost_all) - right["unpaid invoices"]}),
+        "any_write_off": pd.Series({"unpaid invoices": any_write_off, "cost to serve": len(buyers_lost) - any_write_off}),
+        "shares": right / right.sum(),
+    })
+    assert "orders > 0" in messages["non_buyers"]
+
+
+def test_replacement_cost_of_the_lost_customers(exercises, world):
+    year = 2025
+    before = set(world.orders.loc[world.orders["ordered_at"].dt.year == year - 1, "customer_id"])
+    last = set(world.orders.loc[world.orders["ordered_at"].dt.year == year, "customer_id"])
+    lost = len(before - last)
+    never = len(set(world.customers["customer_id"]) - last)
+    messages = assert_mistakes(exercises, "replacement_cost", lost * 20 * 5.0, {
+        "kept_not_lost": len(before & last) * 20 * 5.0,
+        "keeping_cost": lost * 5.0,
+        "low_multiple": lost * 5 * 5.0,
+        "never_bought": never * 20 * 5.0,
+    })
+    assert "never bought" in messages["never_bought"] and "20" in messages["keeping_cost"]

@@ -11,6 +11,7 @@ import pytest
 
 import crmkit as ck
 from crmkit.teach.lessons import checks
+from tests.teach.lessons.helpers import assert_mistakes
 
 # Seed 7 is lesson 05's own. On seed 1 (3,000 customers) the "opened in the year" slip happens
 # to give the right answer, as it can when few complaints straddle the turn of the year; the
@@ -112,3 +113,39 @@ def test_an_unknown_wrong_answer_is_told_what_differs(exercises):
     with_empty_channel = RIGHT["complaint_rate_by_channel"](exercises._view).reindex(
         ["web", "mobile_app", "point_of_sale", "call_centre", "home_sales_event"])
     assert "dropna" in exercises.check("complaint_rate_by_channel", with_empty_channel).message
+
+
+# --- the processes as types of CRM (issue 20) ---------------------------------------------------------
+
+CRM_TYPES = {"strategy_development": "strategic", "value_creation": "strategic",
+             "multichannel_integration": "operational", "information_management": "analytical"}
+
+
+def _types(**changes):
+    return pd.Series({**CRM_TYPES, **changes})
+
+
+def test_the_crm_types_exercise_takes_the_mapping_in_any_order_and_case(exercises):
+    right = pd.Series({key: value.upper() for key, value in reversed(CRM_TYPES.items())})
+    assert exercises.check("payne_crm_types", right).correct
+
+
+def test_each_typical_crm_type_mistake_gets_its_own_message(exercises):
+    messages = assert_mistakes(exercises, "payne_crm_types", _types(), {
+        "all_strategic": _types(multichannel_integration="strategic", information_management="strategic"),
+        "channels_and_information_swapped": _types(multichannel_integration="analytical",
+                                                   information_management="operational"),
+        "channels_collaborative": _types(multichannel_integration="collaborative"),
+        "value_creation_analytical": _types(value_creation="analytical"),
+        "information_operational": _types(information_management="operational"),
+    })
+    assert "operational CRM" in messages["all_strategic"]
+    assert exercises.check("payne_crm_types", _types(strategy_development="operational")).status == "wrong_value"
+    assert exercises.check("payne_crm_types", _types().drop("value_creation")).status == "wrong_form"
+
+
+def test_the_crm_types_reference_is_the_framework_data():
+    from crmkit import frameworks
+
+    mapped = {s.key: s.crm_type for s in frameworks.load("payne_five_processes").stages if s.crm_type}
+    assert mapped == CRM_TYPES

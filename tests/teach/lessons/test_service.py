@@ -112,3 +112,77 @@ def test_each_known_mistake_gets_its_own_message(checks, world):
             assert result.mistake == mistake
             messages.add(result.message)
         assert len(messages) == len(exercise.mistakes)
+
+
+# --- service for loyal customers (issue 20) -------------------------------------------------------------
+
+
+def within_target_by_tier(world, closed_only=False, days=False, how="mean"):
+    cases = world.cases.merge(world.customers[["customer_id", "loyalty_tier"]], on="customer_id")
+    hours = (cases["closed_at"] - cases["opened_at"]).dt.total_seconds() / 3600
+    if days:
+        hours = (cases["closed_at"] - cases["opened_at"]).dt.days * 24
+    open_for = (_end(world) - cases["opened_at"]).dt.total_seconds() / 3600
+    due = cases["closed_at"].notna() if closed_only else cases["closed_at"].notna() | (open_for > 24)
+    met = (hours <= 24)[due].groupby(cases.loc[due, "loyalty_tier"].astype(str))
+    return met.mean() if how == "mean" else met.sum()
+
+
+def test_service_by_loyalty_tier(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    messages = assert_mistakes(checks, "within_target_by_tier", within_target_by_tier(world), {
+        "closed_cases_only": within_target_by_tier(world, closed_only=True),
+        "count_not_share": within_target_by_tier(world, how="sum"),
+        "whole_days": within_target_by_tier(world, days=True),
+    })
+    assert "big tiers" in messages["count_not_share"]
+
+
+# --- reliable processing and satisfaction (issue 20) ----------------------------------------------------
+
+
+def csat_gap(world, kinds=("csat",), flip=False, per_issue=False):
+    answers = world.surveys[world.surveys["kind"].isin(kinds)].dropna(subset=["order_id"])
+    answers = answers.merge(world.orders[["order_id", "service_issue"]], on="order_id")
+    wrong = answers[answers["service_issue"] != "none"]
+    fine = answers.loc[answers["service_issue"] == "none", "score"].mean()
+    bad = wrong.groupby("service_issue", observed=True)["score"].mean().mean() if per_issue else wrong["score"].mean()
+    return fine - bad if flip else bad - fine
+
+
+def test_csat_gap_after_orders_that_went_wrong(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    assert csat_gap(world) < 0  # on these worlds an order that went wrong costs satisfaction
+    messages = assert_mistakes(checks, "csat_gap_after_issues", round(csat_gap(world), 4), {
+        "nps_mixed": csat_gap(world, kinds=("csat", "nps")),
+        "reversed": csat_gap(world, flip=True),
+        "mean_of_means": csat_gap(world, per_issue=True),
+    })
+    assert "wrong sign" in messages["reversed"]
+
+
+def csat_by_phase(world, kinds=("csat",), at_end=False, how="mean"):
+    answers = world.surveys[world.surveys["kind"].isin(kinds)]
+    phases = world.truth.phases
+    if at_end:
+        last = phases.sort_values("started_at").drop_duplicates("customer_id", keep="last")
+        both = answers.merge(last[["customer_id", "phase"]], on="customer_id")
+    else:
+        both = answers.merge(phases, on="customer_id")
+        open_or_later = both["ended_at"].isna() | (both["responded_at"] < both["ended_at"])
+        both = both[(both["started_at"] <= both["responded_at"]) & open_or_later]
+    grouped = both.groupby(both["phase"].astype(str))["score"]
+    return grouped.mean() if how == "mean" else grouped.count()
+
+
+def test_csat_by_phase_at_the_time_of_the_answer(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    messages = assert_mistakes(checks, "csat_by_phase", csat_by_phase(world), {
+        "phase_at_end": csat_by_phase(world, at_end=True),
+        "nps_mixed": csat_by_phase(world, kinds=("csat", "nps")),
+        "count_not_mean": csat_by_phase(world, how="count"),
+    })
+    assert "responded_at" in messages["phase_at_end"]
