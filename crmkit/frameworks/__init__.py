@@ -18,6 +18,7 @@ table that show it on data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
@@ -27,7 +28,7 @@ import yaml
 from crmkit.errors import ConfigError, DataError, describe_allowed
 from crmkit.frameworks.models import Framework, Link, Reference, Stage, parse_framework, parse_reference
 
-__all__ = ["names", "load", "table", "links", "references", "reference", "cite", "Framework", "Stage", "Link", "Reference"]
+__all__ = ["names", "load", "table", "links", "references", "reference", "cite", "reading_list", "ReadingList", "Framework", "Stage", "Link", "Reference"]
 
 REFERENCES_FILE = "references.yaml"
 # Data files beside the models that are not models themselves.
@@ -86,6 +87,33 @@ def cite(key: str) -> str:
     ref = reference(key)
     addresses = "".join(f" <{url}>" for url in ref.urls)
     return f"**{key}**: {ref.citation} [{ref.status}]{addresses}"
+
+
+@dataclass(frozen=True)
+class ReadingList:
+    """A lesson's reading list: each source's full citation, shown as Markdown in a notebook."""
+
+    keys: tuple[str, ...]
+
+    def markdown(self) -> str:
+        return "\n".join(f"* {cite(key)}" for key in self.keys)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+
+def reading_list(keys) -> ReadingList:
+    """The reading list of a lesson, as the last line of its References cell.
+
+    An unknown key fails at once with the keys there are.
+
+    >>> print(reading_list(["dwyer_schurr_oh_1987"]).markdown()[:40])
+    * **dwyer_schurr_oh_1987**: Dwyer, F. R.
+    """
+    keys = tuple(keys)
+    for key in keys:
+        reference(key)
+    return ReadingList(keys)
 
 
 def _framework_files() -> dict[str, str]:

@@ -14,7 +14,7 @@ from crmkit.analytics.recommend import (basket_matrix, evaluate_recommendations,
                                         purchases, recommend_for)
 from crmkit.teach import Exercise, Mistake
 
-__all__ = ["EXERCISES", "RECOMMENDATION_CUTOFF"]
+__all__ = ["EXERCISES", "recommendation_cutoff"]
 
 
 # --- differentiate: the top fifth of buyers ------------------------------------------------------------
@@ -115,27 +115,31 @@ POOLED_UPLIFT = Exercise(
 
 # --- customise: recommendations tested after a cut-off ---------------------------------------------------
 
-#: Recommendations learn from purchases before this day and are tested on those from it on.
-RECOMMENDATION_CUTOFF = "2025-07-01"
+def recommendation_cutoff(w) -> pd.Timestamp:
+    """The day recommendations are learnt before and tested from: 1 July of the world's last
+    observed year, so the lesson follows any case's calendar."""
+    return pd.Timestamp(year=w.observed_until.year, month=7, day=1)
 
 
-def _hit_rate(w, learn_until=RECOMMENDATION_CUTOFF, k: int = 3, with_earlier: bool = True, popular: bool = False,
+def _hit_rate(w, learn_all: bool = False, k: int = 3, with_earlier: bool = True, popular: bool = False,
               method: str = "also_bought") -> float:
-    before = purchases(w.orders, w.order_items, end=learn_until)
-    later = purchases(w.orders, w.order_items, start=RECOMMENDATION_CUTOFF)
+    cutoff = recommendation_cutoff(w)
+    before = purchases(w.orders, w.order_items, end=None if learn_all else cutoff)
+    later = purchases(w.orders, w.order_items, start=cutoff)
     baskets = basket_matrix(before, products=w.products["product_id"])
-    customers = basket_matrix(purchases(w.orders, w.order_items, end=RECOMMENDATION_CUTOFF)).index
+    customers = basket_matrix(purchases(w.orders, w.order_items, end=cutoff)).index
     if popular:
         recs = popular_items(customers, baskets, k=k)
     else:
         recs = recommend_for(customers, baskets, item_similarity(baskets, method), k=k)
-    earlier = purchases(w.orders, w.order_items, end=RECOMMENDATION_CUTOFF) if with_earlier else None
+    earlier = purchases(w.orders, w.order_items, end=cutoff) if with_earlier else None
     return float(evaluate_recommendations(recs, later, earlier)["hit_rate"])
 
 
 HIT_RATE = Exercise(
     "recommendation_hit_rate",
-    f"Customise: learn item-to-item recommendations from the purchases **before {RECOMMENDATION_CUTOFF}** "
+    "Customise: learn item-to-item recommendations from the purchases **before the cut-off**, 1 July of the "
+    "world's last observed year (`cutoff = pd.Timestamp(year=world.observed_until.year, month=7, day=1)`) "
     "(`purchases(..., end=...)`, `basket_matrix(..., products=world.products['product_id'])`), recommend "
     "**3 products** (`recommend_for`, default similarity) to every customer who bought before the cut-off, and "
     "score them with `evaluate_recommendations` against the purchases **from the cut-off on**, passing the "
@@ -144,7 +148,7 @@ HIT_RATE = Exercise(
     mistakes=[
         Mistake("leak", "Your recommendations learnt from every purchase, including those after the cut-off that "
                 "they are then tested on: the test peeks at the answers. Build the basket from purchases before "
-                "the cut-off only.", answer=lambda w: _hit_rate(w, learn_until=None)),
+                "the cut-off only.", answer=lambda w: _hit_rate(w, learn_all=True)),
         Mistake("no_earlier", "You did not pass the earlier purchases, so buying again a product one already had "
                 "counts as a hit. Pass earlier= the purchases before the cut-off.",
                 answer=lambda w: _hit_rate(w, with_earlier=False)),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import pandas as pd
 import pytest
 
 import crmkit as ck
 from crmkit.analytics import basket_matrix, evaluate_recommendations, popular_items, purchases, recommend_for
 from crmkit.teach.lessons import checks
-from crmkit.teach.lessons.idic import RECOMMENDATION_CUTOFF
+from crmkit.teach.lessons.idic import recommendation_cutoff
 from tests.teach.lessons.helpers import assert_mistakes
 
 SEEDS = (1, 2)
@@ -71,8 +72,10 @@ def test_contacted_vs_control(lesson, world):
 
 def test_recommendation_hit_rate(lesson, world):
     orders, items, products = world.orders, world.order_items, world.products["product_id"]
-    before = purchases(orders, items, end=RECOMMENDATION_CUTOFF)
-    later = purchases(orders, items, start=RECOMMENDATION_CUTOFF)
+    cutoff = recommendation_cutoff(world)
+    assert cutoff == pd.Timestamp(year=world.observed_until.year, month=7, day=1)
+    before = purchases(orders, items, end=cutoff)
+    later = purchases(orders, items, start=cutoff)
     baskets = basket_matrix(before, products=products)
     everything = basket_matrix(purchases(orders, items), products=products)
 
