@@ -130,5 +130,3 @@ def test_the_share_columns_equal_a_groupby_of_the_labels(make_world):
     for args in ((orders["customer_id"], channel, "c_", index), (orders["customer_id"], orders["channel"].astype(str),
                                                                  "c_", index, orders["net_amount"])):
         pd.testing.assert_frame_equal(_shares(*args), _grouped_shares(*args), check_exact=False, rtol=1e-12)
-    features = _features(world)  # the whole feature table: same columns, same values
-    assert features.filter(like="channel_").shape[1] >= 3
