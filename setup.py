@@ -24,7 +24,7 @@ package_data = {
     "crmkit.world.data": ["*.yaml"],
     "crmkit.frameworks.data": ["*.yaml"],
     "crmkit.analytics.sql": ["*.sql"],  # the warehouse's views and KPIs
-    "crmkit.teach.data.assignments": ["*.ipynb"],
+    "crmkit.teach.data.assignments": ["*.ipynb", "*/assignment.yaml"],  # rfm-basics, and one folder per declared assignment
     "crmkit.teach.data": ["solutions.json"],  # the lessons' worked solutions, for checks.solution(name)
     "crmkit.vendor.reveal": ["*.js", "*.css", "*.md", "LICENSE"],  # inlined by `crmkit present --to html`
 }

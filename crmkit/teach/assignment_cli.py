@@ -2,6 +2,7 @@
 
 ``crmkit/cli.py`` calls :func:`register` with its argparse sub-parsers::
 
+    crmkit assignment list
     crmkit assignment build --course crm101 --assignment rfm-basics --roster roster.csv --out rfm/
     crmkit assignment grade rfm/ submissions/
     crmkit assignment export-nbgrader rfm/ --course-dir nbgrader-course/
@@ -15,7 +16,7 @@ __all__ = ["register"]
 
 
 def register(subparsers) -> argparse.ArgumentParser:
-    """Add ``assignment build | grade | export-nbgrader`` to ``subparsers``.
+    """Add ``assignment list | build | grade | export-nbgrader`` to ``subparsers``.
 
     >>> parser = argparse.ArgumentParser(prog="crmkit")
     >>> _ = register(parser.add_subparsers(dest="command"))
@@ -27,6 +28,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                                     description="Give each student their own world and notebook, then grade the "
                                                 "submitted notebooks against the instructor's key.")
     actions = command.add_subparsers(dest="action", required=True)
+
+    listing = actions.add_parser("list", help="the shipped assignments: name, topic, points, what to hand in")
+    listing.set_defaults(func=_list)
 
     build = actions.add_parser("build", help="build each student's notebook and world, and the instructor's key")
     build.add_argument("--course", required=True, help="course id (part of every student's seed)")
@@ -60,6 +64,32 @@ def register(subparsers) -> argparse.ArgumentParser:
     return command
 
 
+def assignment_table():
+    """One row per shipped assignment: name, topic, points (those the instructor grades said apart), hand in.
+
+    >>> assignment_table().set_index("name").loc["rfm-basics", "points"]
+    '10'
+    """
+    import pandas as pd
+
+    from crmkit.teach.assignment_library import ASSIGNMENTS
+
+    rows = [{"name": a.name, "topic": a.topic, "questions": len(a.exercises),
+             "points": f"{a.max_points - a.instructor_points:g}" + (f" + {a.instructor_points:g} by the instructor"
+                                                                    if a.instructor_points else ""),
+             "hand in": a.hand_in} for a in ASSIGNMENTS.values()]
+    return pd.DataFrame(rows, columns=["name", "topic", "questions", "points", "hand in"])
+
+
+def _list(args) -> int:
+    table = assignment_table().astype(str)
+    widths = {c: max(len(c), *table[c].str.len()) for c in table.columns}
+    for row in [dict(zip(table.columns, table.columns)), *table.to_dict("records")]:
+        print("  ".join(row[c].ljust(widths[c]) for c in table.columns).rstrip())
+    print("build one with: crmkit assignment build --course C --assignment NAME --roster roster.csv --out FOLDER")
+    return 0
+
+
 def _build(args) -> int:
     from crmkit.teach.assignments import build_assignment
 
@@ -84,7 +114,8 @@ def _grade(args) -> int:
     print(report.totals[["student_id", "points", "max_points", "run_status", "seconds"]].to_string(index=False))
     for warning in sorted(set(report.totals["warning"]) - {""}):
         print(f"warning: {warning}")
-    print(f"wrote {report.folder / 'grades.csv'} and {report.folder / 'totals.csv'}")
+    print(f"wrote {report.folder / 'grades.csv'}, {report.folder / 'totals.csv'}, the gradebook files "
+          f"canvas_grades.csv and moodle_grades.csv, and feedback/<student_id>.md for each student")
     return 0
 
 

@@ -1,5 +1,9 @@
 """The assignments the kit ships: each is a notebook plus the exercises it checks.
 
+``rfm-basics`` is written here; every other assignment is declared as data, a folder in
+``crmkit/teach/data/assignments/`` plus a checks module in :mod:`crmkit.teach.assignment_sets`
+(see :mod:`crmkit.teach.assignment_folders`); ``crmkit assignment list`` shows them all.
+
 An :class:`Assignment` names its case and world size, its notebook (in
 ``crmkit/teach/data/assignments/``, with solutions in ``### BEGIN SOLUTION`` regions), its
 exercises and the points of each. ``crmkit assignment build`` gives every student their own
@@ -27,63 +31,16 @@ the whole window, or every customer's recent spend) is that mistake.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from importlib import resources
 from types import MappingProxyType
 
 import pandas as pd
 
 from crmkit.errors import ConfigError, describe_allowed
+from crmkit.teach.assignment_folders import folder_assignments
+from crmkit.teach.assignment_spec import Assignment
 from crmkit.teach.exercises import Exercise, Mistake
 
 __all__ = ["Assignment", "ASSIGNMENTS", "get_assignment", "RFM_BASICS"]
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """A gradable assignment: a notebook, its exercises and their points.
-
-    ``benchmarks`` maps a question scored against the truth to its naive forecast
-    ``f(world) -> answer`` on the observed tables: the question is scored by its error
-    relative to that forecast's on each student's world (:mod:`crmkit.teach.forecast_score`).
-
-    >>> get_assignment("rfm-basics").max_points
-    10.0
-    """
-
-    name: str
-    title: str
-    case: str
-    customers: int
-    notebook: str
-    exercises: tuple
-    points: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    benchmarks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-
-    def __post_init__(self):
-        names = [e.name for e in self.exercises]
-        if sorted(names) != sorted(self.points):
-            raise ConfigError(f"assignment {self.name!r}: points must name each exercise once ({', '.join(names)})")
-        object.__setattr__(self, "points", MappingProxyType({n: float(self.points[n]) for n in names}))
-        unknown = set(self.benchmarks) - {e.name for e in self.exercises if e.uses_truth}
-        if unknown:
-            raise ConfigError(f"assignment {self.name!r}: benchmarks are for questions scored against the truth, "
-                              f"not {sorted(unknown)[0]!r}")
-        object.__setattr__(self, "benchmarks", MappingProxyType(dict(self.benchmarks)))
-
-    @property
-    def max_points(self) -> float:
-        """The points of all questions together."""
-        return float(sum(self.points.values()))
-
-    def template(self) -> dict:
-        """The notebook with its solutions (the instructor's edition), as a dict."""
-        text = resources.files("crmkit.teach").joinpath("data", "assignments", self.notebook).read_text(encoding="utf-8")
-        notebook = json.loads(text)
-        for cell in notebook["cells"]:
-            cell["source"] = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        return notebook
 
 
 def _orders_in_last_year(w) -> pd.DataFrame:
@@ -171,22 +128,23 @@ BEST_CUSTOMERS_FORECAST = Exercise(
 
 RFM_BASICS = Assignment(
     name="rfm-basics", title="RFM basics: orders, order value, best customers", case="pschse", customers=1500,
-    notebook="rfm-basics.ipynb",
+    notebook="rfm-basics.ipynb", topic="first steps: orders, order value, best customers (RFM)",
+    hand_in="the notebook, run from the top",
     exercises=(ORDERS_PER_MONTH, AOV_LAST_YEAR, TOP10_SPENDERS, BEST_CUSTOMERS_FORECAST),
     points={"orders_per_month": 2, "aov_last_year": 2, "top10_spenders": 3, "best_customers_forecast": 3},
     benchmarks={"best_customers_forecast": lambda w: _recent_spend_by_customer(w, _top_decile(w))})
 
-#: The shipped assignments by name.
-ASSIGNMENTS = MappingProxyType({a.name: a for a in (RFM_BASICS,)})
+#: The shipped assignments by name: rfm-basics, then every folder in crmkit/teach/data/assignments/.
+ASSIGNMENTS = MappingProxyType({a.name: a for a in (RFM_BASICS, *folder_assignments())})
 
 
 def get_assignment(name: str) -> Assignment:
     """The shipped assignment called ``name``.
 
-    >>> get_assignment("nope")
+    >>> get_assignment("nope")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    crmkit.errors.ConfigError: assignment template 'nope' is not shipped: one of 'rfm-basics'
+    crmkit.errors.ConfigError: assignment template 'nope' is not shipped: one of ...
     """
     if name not in ASSIGNMENTS:
         raise ConfigError(f"assignment template {name!r} is not shipped: {describe_allowed(ASSIGNMENTS)}")

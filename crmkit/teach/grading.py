@@ -13,7 +13,12 @@ answers it did not record and a status naming what happened; the grader itself g
 Writes ``out/instructor/grades/`` (readable by its owner only): ``grades.csv`` (one row per
 student and question), ``totals.csv`` (one row per student; ``flags`` notes code that
 reaches into the checker, see :mod:`crmkit.teach.submission_scan`), and each run's
-``executed/<id>.ipynb`` and ``answers/<id>.json``.
+``executed/<id>.ipynb`` and ``answers/<id>.json``; and for the gradebook and the students
+(:mod:`crmkit.teach.grade_export`) ``canvas_grades.csv`` (Student, ID, SIS User ID, SIS Login
+ID, Section, then the assignment's points), ``moodle_grades.csv`` (ID number, Email address,
+the points, a feedback line) and ``feedback/<id>.md`` (each question's points, status and
+message). A question only the instructor can grade (a memo's rubric) gets 0 points and the
+status ``for_instructor``, its rubric in the message, until the instructor adds them.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from crmkit.teach.assignment_library import get_assignment
 from crmkit.teach.assignments import ANSWERS_FILE, INSTRUCTOR, KEY_FILE, MANIFEST_FILE, STUDENTS, WORLD
 from crmkit.teach.diagnose import compare
 from crmkit.teach.forecast_score import score_forecast
+from crmkit.teach.grade_export import write_grades_out
 from crmkit.teach.results import Result
 from crmkit.teach.sandbox import EXECUTED_NAME, Limits, read_untrusted, run_notebook
 from crmkit.teach.submission_scan import suspicious_calls
@@ -86,6 +92,9 @@ def grade_assignment(folder: str | Path, submissions: str | Path, *, limits: Lim
     report = GradeReport(pd.DataFrame(grades, columns=GRADE_COLUMNS), pd.DataFrame(totals, columns=TOTAL_COLUMNS), target)
     write_private(private_folder(target) / "grades.csv", report.grades.to_csv(index=False).encode())
     write_private(target / "totals.csv", report.totals.to_csv(index=False).encode())
+    roster = pd.read_csv(folder / INSTRUCTOR / "roster.csv", dtype=str, keep_default_na=False)
+    write_grades_out(target, report.grades, report.totals, roster, manifest["assignment"], spec.title,
+                     spec.instructor_points)
     return report
 
 

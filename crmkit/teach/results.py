@@ -22,6 +22,7 @@ STATUSES = {
     "partial": "partly right: a share of the points (a forecast scored against the naive forecast)",
     "no_answer": "the answer was None",
     "recorded": "not checked here: scored from the instructor's answer key",
+    "for_instructor": "not graded automatically: the instructor grades it by the rubric in the message (0 points until then)",
 }
 
 _STYLE = {  # background, border, symbol, heading

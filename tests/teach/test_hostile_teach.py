@@ -120,7 +120,8 @@ def test_answer_keys_and_grades_are_readable_by_their_owner_only(tmp_path):
     (tmp_path / "subs").mkdir()
     grades = grade_assignment(tmp_path / "out", tmp_path / "subs", limits=Limits(wall_seconds=5)).folder
     assert stat.S_IMODE(grades.stat().st_mode) == 0o700
-    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in grades.iterdir())
+    assert all(stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600) for p in grades.rglob("*"))
+    assert (grades / "canvas_grades.csv").is_file() and len(list((grades / "feedback").glob("*.md"))) == 1
 
 
 # --- answers that are not numbers, numbers too big to print ---------------------------------

@@ -80,7 +80,8 @@ def _weighted(w, vendor: str | None) -> float:
     if vendor is None:
         return float((deals["amount"] * deals["probability"]).sum())
     probability = stage_probability_map(vendor).set_index("stage")["probability"]
-    return float((deals["amount"] * deals["stage"].astype(str).map(probability)).sum())
+    # astype(float): with no open deal the mapped column is empty text, which cannot be multiplied
+    return float((deals["amount"] * deals["stage"].astype(str).map(probability).astype(float)).sum())
 
 
 HUBSPOT = Exercise(
