@@ -16,10 +16,6 @@ from crmkit.teach.assignment_library import ASSIGNMENTS
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
-# Assignments another branch of this release adds to the library; once merged, each must be in
-# ASSIGNMENTS and this list goes (the plan then names only assignments `crmkit assignment list` shows).
-PENDING_ASSIGNMENTS = {"flow-identity", "rfm-segmentation", "clv-holdout", "campaign-uplift", "lead-pipeline",
-                       "service-nps", "retention-economics", "pschse-wbs", "case-memo"}
 
 
 def facts(stem):
@@ -39,7 +35,7 @@ def test_every_week_names_existing_cases_and_known_assignments_and_has_outcomes(
         for case in week["cases"]:
             assert (REPO / "case_studies" / case / "world.yaml").exists(), (week["week"], case)
         for name in week["assignments"]:
-            assert name in ASSIGNMENTS or name in PENDING_ASSIGNMENTS, (week["week"], name)
+            assert name in ASSIGNMENTS, (week["week"], name)
         assert week["lab"].strip()
         assert all(facts(stem).objectives for stem in week["lessons"]), week["week"]
 
