@@ -58,9 +58,12 @@ def simulate_block(config: WorldConfig, index: int, entropy: int) -> dict[str, p
     """
     block = Block(config, Timeline.of(config.calendar), index, entropy)
     people = draw_customers(block)
-    tastes = Tastes.draw(block, people["persona"])
-    people["true_order_value"] = expected_order_value(config, tastes, people["persona"], people["true_spend_factor"])
+    # The lifecycle ranks customers by a value that knows their persona and spend, not their
+    # product taste: tastes change what customers buy, not when they buy or whom campaigns pick.
+    people["true_order_value"] = expected_order_value(config, people["persona"], people["true_spend_factor"])
     life = run_lifecycle(block, people)
+    tastes = Tastes.draw(block, people["persona"])
+    people["true_order_value"] = expected_order_value(config, people["persona"], people["true_spend_factor"], tastes)
     orders = build_orders(block, people, life)
     phases, joins, members = life.phases.result(), life.joins.result(), life.members.result()
     response = responses(members, orders, config, block.timeline)

@@ -8,6 +8,7 @@ import pandas as pd
 from crmkit.world.baskets import add_complements, complement_value, drop_substitutes, mission_multipliers
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
+from crmkit.world.taste import persona_weights
 from crmkit.world.vocabulary import code_of, terms
 from crmkit.world.words import mapping
 
@@ -27,18 +28,23 @@ def order_factors(rng, config, persona: np.ndarray) -> np.ndarray:
     return np.exp(rng.normal(-0.5 * sigma ** 2, sigma))
 
 
-def expected_order_value(config, tastes, persona, spend_factor) -> np.ndarray:
+def expected_order_value(config, persona, spend_factor, tastes=None) -> np.ndarray:
     """The true mean value of an ordinary (undiscounted) order, per customer.
 
     Lines and units per line both grow with the order's own factor f (mean 1), so the
     mean of their product carries E[f^2] = exp(sigma^2) on the part where both grew. The
-    mission (mean 1, independent of f) leaves the mean unchanged. A line is worth the
-    customer's own mean price plus what its complements add (substitutes, which remove a
-    few lines, are left out: the value is slightly high where a case declares them).
+    mission (mean 1, independent of f) leaves the mean unchanged. With ``tastes``, a line
+    is worth the customer's own mean price plus what its complements add (substitutes,
+    which remove a few lines, are left out: the value is slightly high where a case
+    declares them); without, the persona's mean price.
     """
     lines, units = basket_means(config, persona, spend_factor)
     sigma = PersonaTable.of(config).param(config, "order_spread")[persona]
     mean_size = lines * units + (lines - 1) * (units - 1) * (np.exp(sigma ** 2) - 1)
+    if tastes is None:
+        weights = persona_weights(config)
+        prices = np.array([p.list_price for p in config.products.items], dtype=float)
+        return mean_size * ((weights @ prices) / weights.sum(axis=1))[persona]
     return mean_size * (tastes.mean_price() + complement_value(config, tastes))
 
 

@@ -122,17 +122,19 @@ class Tastes:
         return by(self.tree.category, len(self.tree.categories)), by(self.tree.brand, len(self.tree.brands))
 
     def truth(self) -> pd.DataFrame:
-        """The ``truth.customer_taste`` rows: every customer's share of lines per category and brand."""
+        """The ``truth.customer_taste`` rows: every customer's share of lines per brand and category."""
         category, brand = self.shares()
-        n = len(category)
-        parts = []
-        for level, names, share in (("category", self.tree.categories, category), ("brand", self.tree.brands, brand)):
-            parts.append(pd.DataFrame({
-                "customer_id": np.repeat(np.arange(n), len(names)), "level": level,
-                "name": np.tile(np.array(names, dtype=object), n), "share": np.round(share.ravel(), 6)}))
-        table = pd.concat(parts, ignore_index=True).sort_values(["customer_id", "level"], kind="stable")
-        table.insert(0, "taste_id", np.arange(len(table), dtype=np.int64))
-        return table.assign(_customer=table["customer_id"].to_numpy()).reset_index(drop=True)
+        n, names = len(category), self.tree.brands + self.tree.categories
+        k, unique = len(names), list(dict.fromkeys(names))  # a brand may share a category's name
+        codes = np.array([unique.index(name) for name in names])
+        # Built in row order (customer, then brands, then categories): no sort needed.
+        return pd.DataFrame({
+            "taste_id": np.arange(n * k, dtype=np.int64), "customer_id": np.repeat(np.arange(n), k),
+            "level": pd.Categorical.from_codes(np.tile(np.repeat([0, 1], [len(self.tree.brands), len(self.tree.categories)]), n),
+                                               categories=["brand", "category"]),
+            "name": pd.Categorical.from_codes(np.tile(codes, n), categories=unique),
+            "share": np.round(np.concatenate([brand, category], axis=1).ravel(), 6),
+            "_customer": np.repeat(np.arange(n), k)})
 
 
 def taste_frames(block, tastes: Tastes) -> dict[str, pd.DataFrame]:

@@ -1,9 +1,9 @@
 """Item-to-item recommendations, tested on purchases after a cut-off date.
 
 What the shipped worlds support (measured on pschse, 3,000 customers, seeds 1-3, cut-off
-six months before the end, one recommendation per customer): item-to-item hits 0.24-0.33
-of the customers who bought something new, the best sellers 0.17-0.21, random products
-0.11. Customers have lasting tastes over categories, brands and products and the case
+six months before the end, one recommendation per customer): item-to-item hits 0.26-0.33
+of the customers who bought something new, the best sellers 0.17-0.22, random products
+0.10. Customers have lasting tastes over categories, brands and products and the case
 declares complements (:mod:`crmkit.world.taste`, :mod:`crmkit.world.baskets`), so what a
 customer bought says what they buy next, beyond popularity.
 """
@@ -41,8 +41,8 @@ def _hit_rates(world, seed, k=1):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_item_to_item_beats_best_sellers_and_random_products(make_world, seed):
     learned, best_sellers, chance = _hit_rates(make_world("pschse", CUSTOMERS, seed), seed)
-    assert learned >= best_sellers + 0.04  # measured +0.07 to +0.12
-    assert best_sellers >= chance + 0.03  # measured +0.06 to +0.10: popularity is signal too
+    assert learned >= best_sellers + 0.04  # measured +0.08 to +0.11
+    assert best_sellers >= chance + 0.03  # measured +0.08 to +0.12: popularity is signal too
     assert learned < 0.9  # next purchases are far from predictable
 
 
