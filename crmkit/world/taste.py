@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmkit.world.arrays import TRUTH_DECIMALS
 from crmkit.world.baskets import affinity_truth
 from crmkit.world.people import PersonaTable
 
@@ -133,7 +134,7 @@ class Tastes:
             "level": pd.Categorical.from_codes(np.tile(np.repeat([0, 1], [len(self.tree.brands), len(self.tree.categories)]), n),
                                                categories=["brand", "category"]),
             "name": pd.Categorical.from_codes(np.tile(codes, n), categories=unique),
-            "share": np.round(np.concatenate([brand, category], axis=1).ravel(), 6),
+            "share": np.round(np.concatenate([brand, category], axis=1).ravel(), TRUTH_DECIMALS),
             "_customer": np.repeat(np.arange(n), k)})
 
 

@@ -49,7 +49,7 @@ def warn_if_other(manifest: dict, where: str) -> bool:
     """Warn when the world at ``where`` is of another world version; True when it is."""
     if version_of(manifest) == WORLD_VERSION:
         return False
-    warnings.warn(f"{where}: {_difference(manifest)}", WorldVersionWarning, stacklevel=3)
+    warnings.warn(f"{where}: {_difference(manifest)}", WorldVersionWarning, stacklevel=3)  # fixed: points at load_world's caller
     return True
 
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.arrays import TINY
 from crmkit.world.dictionary import round_money
+from crmkit.world.units import SECONDS_PER_DAY
 from crmkit.world.vocabulary import category_dtype, code_of, labels_of
 
 __all__ = ["simulate", "deal_order_arrays"]
@@ -43,7 +45,7 @@ def simulate(context) -> dict[str, pd.DataFrame]:
     launched = _launch_days(context)
     product, price = _products(context.rng("deal_orders"), context.config.products.items, amount,
                                launched[None, :] <= _days(context, when)[:, None])
-    quantity = np.maximum(np.ceil(amount / price - 1e-9), 1).astype(np.int64)  # (1e-9: an exact multiple is not one unit more)
+    quantity = np.maximum(np.ceil(amount / price - TINY), 1).astype(np.int64)  # (an exact multiple is not one unit more)
     gross = round_money(quantity * price)
     customer = deals["_customer"].to_numpy()
     kinds = context.config.sales.opportunities.kinds
@@ -67,7 +69,7 @@ def simulate(context) -> dict[str, pd.DataFrame]:
 
 def _days(context, timestamps) -> np.ndarray:
     seconds = np.asarray(timestamps).astype("datetime64[s]").astype(np.int64)
-    return (seconds - context.timeline.base_seconds) / 86400
+    return (seconds - context.timeline.base_seconds) / SECONDS_PER_DAY
 
 
 def _launch_days(context) -> np.ndarray:
