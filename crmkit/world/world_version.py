@@ -22,7 +22,8 @@ from crmkit.errors import DataError
 __all__ = ["WORLD_VERSION", "WorldVersionWarning", "fingerprint", "version_of", "warn_if_other", "with_version_hint"]
 
 # 1: won deals book orders and invoices (opportunity_id); worlds saved before carry no version (0).
-WORLD_VERSION = 1
+# 2: catalogues as category trees with brands, lasting tastes, missions, complements and substitutes.
+WORLD_VERSION = 2
 
 
 class WorldVersionWarning(UserWarning):
