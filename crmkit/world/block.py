@@ -24,6 +24,7 @@ from crmkit.world.loyalty import build_ledger
 from crmkit.world.ops.components import BLOCK_COMPONENTS
 from crmkit.world.orders import attribute_redemptions, build_items, build_orders, expected_order_value
 from crmkit.world.people import draw_customers
+from crmkit.world.taste import Tastes, taste_frames
 from crmkit.world.timeline import Timeline
 from crmkit.world.touchpoints import build_interactions
 
@@ -57,13 +58,17 @@ def simulate_block(config: WorldConfig, index: int, entropy: int) -> dict[str, p
     """
     block = Block(config, Timeline.of(config.calendar), index, entropy)
     people = draw_customers(block)
-    people["true_order_value"] = expected_order_value(config, block.timeline, people["persona"], people["true_spend_factor"])
+    # The lifecycle ranks customers by a value that knows their persona and spend, not their
+    # product taste: tastes change what customers buy, not when they buy or whom campaigns pick.
+    people["true_order_value"] = expected_order_value(config, people["persona"], people["true_spend_factor"])
     life = run_lifecycle(block, people)
+    tastes = Tastes.draw(block, people["persona"])
+    people["true_order_value"] = expected_order_value(config, people["persona"], people["true_spend_factor"], tastes)
     orders = build_orders(block, people, life)
     phases, joins, members = life.phases.result(), life.joins.result(), life.members.result()
     response = responses(members, orders, config, block.timeline)
     attribute_redemptions(orders, members, response)
-    orders, items = build_items(block, people, orders)
+    orders, items = build_items(block, people, orders, tastes)
     members.update(response)
     members["status"] = member_status(block.rng("members"), members, response["hit"], config)
     observed = orders["time"] < block.timeline.observed_end
@@ -71,6 +76,7 @@ def simulate_block(config: WorldConfig, index: int, entropy: int) -> dict[str, p
     interactions = build_interactions(block, people, orders, observed, phases, joins, members)
     order_id = tables.observed_order_ids(orders, observed)
     frames = tables.assemble(block, people, orders, items, observed, order_id, phases, joins, members, ledger, interactions)
+    frames.update(taste_frames(block, tastes))
     context = BlockContext(block, people, orders, observed, order_id, phases, joins, members, frames)
     for component in BLOCK_COMPONENTS:  # operational CRM: leads, deals, cases, feedback, billing, sources
         add_frames(frames, component(context), primary_key)

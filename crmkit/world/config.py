@@ -19,6 +19,7 @@ from crmkit.world.ops.sales_config import SalesConfig
 from crmkit.world.ops.service_config import ServiceDeskConfig
 from crmkit.world.ops.sources import SourcesConfig
 from crmkit.world.ops.staff import StaffConfig
+from crmkit.world.products import Catalogue
 from crmkit.world.realism_targets import RealismTargets
 from crmkit.world.sections import (Age, Date, Multiplier, NonNegative, Number, Positive, Probability, Remark, Section,
                                     Weight, Whole, check_keys)
@@ -177,22 +178,6 @@ class Acquisition(Section):
     budget_multiplier: NonNegative = Field(le=10, description="Lever: scales the share of customers won through paid sources.")
 
 
-class Product(Section):
-    sku: str
-    name: str
-    category: str
-    # Money in the case's currency: ten million buys a fleet, not a basket.
-    list_price: NonNegative = Field(le=10_000_000)
-    unit_cost: NonNegative = Field(le=10_000_000)
-    weight: Positive = Field(le=1_000_000)  # relative popularity within its category
-    launched_on: Date | None = None
-
-
-class Catalogue(Section):
-    remark: Remark
-    items: list[Product] = Field(min_length=1, max_length=10_000)  # the cases: 10-25 products
-
-
 class Campaign(Section):
     name: str
     objective: str
@@ -276,9 +261,6 @@ class WorldConfig(Section):
                     f"personas.{name}.category_affinity names category {sorted(unknown)[0]!r}; "
                     f"the products' categories are: {', '.join(sorted(categories))}"
                 )
-        skus = [p.sku for p in self.products.items]
-        if len(set(skus)) != len(skus):
-            raise ValueError("products.items: every sku must be unique")
         for c in self.campaigns.plan:
             end = c.start_date + dt.timedelta(days=c.days)
             if c.start_date < self.calendar.start_date or end > self.calendar.observed_until:

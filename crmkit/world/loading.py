@@ -21,6 +21,7 @@ from crmkit.errors import CrmkitError, DataError
 from crmkit.world import integrity as check
 from crmkit.world import duckdb_store as duck
 from crmkit.world import sqlite as sql
+from crmkit.world import world_version as versions
 from crmkit.world.cases import load_config
 from crmkit.world.dictionary import Table, conform, observed_tables, truth_tables
 from crmkit.world.layout import (CONFIG_FILE, DATABASES, MANIFEST, PART_NAME, TRUTH_FOLDER, check_format,
@@ -47,6 +48,7 @@ def _load_folder(path: Path, format: str, verify: bool, with_truth: bool = True)
     if not (path / CONFIG_FILE).is_file():
         raise DataError(f"{path}: missing {CONFIG_FILE}, so this is not a saved crmkit world")
     manifest = _read_manifest(path / MANIFEST)
+    versions.warn_if_other(manifest, str(path))
     config = load_config(path / CONFIG_FILE)
     jobs = [(path, spec, False) for spec in observed_tables().values()]
     if with_truth and (path / TRUTH_FOLDER).is_dir():
@@ -54,7 +56,10 @@ def _load_folder(path: Path, format: str, verify: bool, with_truth: bool = True)
             raise DataError(f"{path / TRUTH_FOLDER}: the manifest records no truth for this world, so this truth "
                             "folder belongs to another one; remove it or save the world again")
         jobs += [(path / TRUTH_FOLDER, spec, True) for spec in truth_tables().values()]
-    frames, sealed = _read_folder_tables(jobs, format, manifest, verify)
+    try:
+        frames, sealed = _read_folder_tables(jobs, format, manifest, verify)
+    except DataError as exc:
+        raise versions.with_version_hint(exc, manifest) from None
     tables = {name: df for (truth, name), df in frames.items() if not truth}
     truth = {name: df for (truth, name), df in frames.items() if truth}
     if verify:
@@ -145,6 +150,7 @@ def _load_database(path: Path, format: str, verify: bool, with_truth: bool = Tru
         raise DataError(f"{db}: no such database file")
     read = _read_database if format == "sqlite" else _read_duckdb
     config, manifest, tables = read(db, observed_tables())
+    versions.warn_if_other(manifest, str(db))
     truth = {}
     if with_truth and truth_db.is_file():
         _, truth_manifest, truth = read(truth_db, truth_tables())
@@ -195,6 +201,8 @@ def _read_store(db: Path, con, specs: dict[str, Table], read_meta, read_table, s
             where = f"{db}:{name}"
             try:
                 tables[name] = conform(read_table(con, spec), spec, where)
+            except DataError as exc:
+                raise versions.with_version_hint(exc, manifest) from None
             except CrmkitError:
                 raise
             except errors as exc:

@@ -2,61 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
+from crmkit.world.baskets import add_complements, complement_value, drop_substitutes, mission_multipliers
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
+from crmkit.world.taste import persona_weights
 from crmkit.world.vocabulary import code_of, terms
 from crmkit.world.words import mapping
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    """Product prices and choice weights per persona and availability epoch."""
-
-    prices: np.ndarray
-    epochs: np.ndarray  # days at which the set of products on sale changes
-    weights: np.ndarray  # persona x epoch x product
-
-    @classmethod
-    def of(cls, config, timeline) -> Catalogue:
-        products = config.products.items
-        launch = np.array([timeline.days_of(p.launched_on) if p.launched_on else -np.inf for p in products])
-        epochs = np.unique(np.r_[-np.inf, launch[np.isfinite(launch)]])
-        personas = PersonaTable.of(config).names
-        base = np.array([p.weight for p in products])
-        weights = np.empty((len(personas), len(epochs), len(products)))
-        for i, name in enumerate(personas):
-            affinity = np.array([config.personas[name].category_affinity.get(p.category, 1.0) for p in products])
-            for j, epoch in enumerate(epochs):
-                weights[i, j] = base * affinity * (launch <= epoch)
-        return cls(np.array([p.list_price for p in products]), epochs, weights)
-
-    def mean_price(self, persona: np.ndarray) -> np.ndarray:
-        """Expected list price of one line for each persona, with the full range on sale."""
-        w = self.weights[:, -1, :]
-        return ((w * self.prices).sum(axis=1) / w.sum(axis=1))[persona]
-
-    def draw_products(self, rng, persona: np.ndarray, times: np.ndarray) -> np.ndarray:
-        epoch = np.searchsorted(self.epochs, times, side="right") - 1
-        product = np.empty(len(times), dtype=np.int64)
-        u = rng.random(len(times))
-        for p in range(self.weights.shape[0]):
-            for e in range(self.weights.shape[1]):
-                mask = (persona == p) & (epoch == e)
-                if mask.any():
-                    cdf = np.cumsum(self.weights[p, e])
-                    product[mask] = np.searchsorted(cdf, u[mask] * cdf[-1], side="right").clip(0, len(cdf) - 1)
-        return product
-
-
-def basket_means(config, persona: np.ndarray, spend_factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean lines per order and units per line; bigger spenders buy more of both."""
+def basket_means(config, persona: np.ndarray, spend_factor: np.ndarray, mission=1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Mean lines per order and units per line; bigger spenders buy more of both, and an
+    order's mission (mean 1) scales its lines."""
     personas = PersonaTable.of(config)
-    lines = 1 + (personas.param(config, "lines_per_order")[persona] - 1) * spend_factor
+    lines = 1 + (personas.param(config, "lines_per_order")[persona] - 1) * spend_factor * mission
     units = 1 + (personas.param(config, "units_per_line")[persona] - 1) * spend_factor
     return lines, units
 
@@ -67,16 +28,24 @@ def order_factors(rng, config, persona: np.ndarray) -> np.ndarray:
     return np.exp(rng.normal(-0.5 * sigma ** 2, sigma))
 
 
-def expected_order_value(config, timeline, persona, spend_factor) -> np.ndarray:
+def expected_order_value(config, persona, spend_factor, tastes=None) -> np.ndarray:
     """The true mean value of an ordinary (undiscounted) order, per customer.
 
     Lines and units per line both grow with the order's own factor f (mean 1), so the
-    mean of their product carries E[f^2] = exp(sigma^2) on the part where both grew.
+    mean of their product carries E[f^2] = exp(sigma^2) on the part where both grew. The
+    mission (mean 1, independent of f) leaves the mean unchanged. With ``tastes``, a line
+    is worth the customer's own mean price plus what its complements add (substitutes,
+    which remove a few lines, are left out: the value is slightly high where a case
+    declares them); without, the persona's mean price.
     """
     lines, units = basket_means(config, persona, spend_factor)
     sigma = PersonaTable.of(config).param(config, "order_spread")[persona]
     mean_size = lines * units + (lines - 1) * (units - 1) * (np.exp(sigma ** 2) - 1)
-    return mean_size * Catalogue.of(config, timeline).mean_price(persona)
+    if tastes is None:
+        weights = persona_weights(config)
+        prices = np.array([p.list_price for p in config.products.items], dtype=float)
+        return mean_size * ((weights @ prices) / weights.sum(axis=1))[persona]
+    return mean_size * (tastes.mean_price() + complement_value(config, tastes))
 
 
 def build_orders(block, people: dict, life) -> dict[str, np.ndarray]:
@@ -117,20 +86,27 @@ def attribute_redemptions(orders: dict, members: dict, response: dict) -> None:
     orders["campaign"][rows[free]] = members["campaign"][treated][free].astype(np.int64)
 
 
-def build_items(block, people: dict, orders: dict) -> tuple[dict, dict]:
-    """Order lines, and the orders' amounts computed from them."""
+def build_items(block, people: dict, orders: dict, tastes) -> tuple[dict, dict]:
+    """Order lines, and the orders' amounts computed from them.
+
+    Each line's product follows its customer's lasting taste (:mod:`crmkit.world.taste`);
+    complements then add lines and substitutes remove some (:mod:`crmkit.world.baskets`).
+    """
     config = block.config
     rng = block.rng("items")
     cust = orders["customer"]
     persona = people["persona"][cust]
     factor = order_factors(rng, config, persona)
-    lines_mean, units_mean = basket_means(config, persona, people["true_spend_factor"][cust] * factor)
+    mission = mission_multipliers(rng, config, len(cust))
+    lines_mean, units_mean = basket_means(config, persona, people["true_spend_factor"][cust] * factor, mission)
     n_lines = 1 + rng.poisson(lines_mean - 1)
     order_row = np.repeat(np.arange(len(cust)), n_lines)
+    product = tastes.draw_products(rng, cust[order_row], orders["time"][order_row])
+    epoch = np.searchsorted(tastes.tree.epochs, orders["time"], side="right") - 1
+    order_row, product = add_complements(rng, config, tastes, order_row, product, cust, epoch)
+    order_row, product = drop_substitutes(rng, config, order_row, product, len(cust))
     quantity = 1 + rng.poisson(units_mean[order_row] - 1)
-    catalogue = Catalogue.of(config, block.timeline)
-    product = catalogue.draw_products(rng, persona[order_row], orders["time"][order_row])
-    unit_price = catalogue.prices[product]
+    unit_price = tastes.tree.prices[product]
     line_amount = round_money(quantity * unit_price)
     gross = round_money(np.bincount(order_row, weights=line_amount, minlength=len(cust)))
     discount_pct = np.array([c.discount_pct for c in config.campaigns.plan] + [0.0])[orders["campaign"]]
@@ -150,6 +126,8 @@ def products_table(config) -> pd.DataFrame:
         "sku": [p.sku for p in products],
         "name": [p.name for p in products],
         "category": [p.category for p in products],
+        "subcategory": [p.subcategory or p.category for p in products],
+        "brand": [config.products.brand_of(p) for p in products],
         "list_price": [p.list_price for p in products],
         "unit_cost": [p.unit_cost for p in products],
         "launched_on": launch,

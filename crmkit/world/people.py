@@ -15,13 +15,11 @@ import pyarrow.compute as pc
 
 from crmkit.world.arrays import take_text
 from crmkit.world.config import WorldConfig
+from crmkit.world.engine_numbers import engine_numbers
 from crmkit.world.names import arrow_pools, draw_index, name_pools, phone_numbers
 from crmkit.world.vocabulary import terms
 from crmkit.world.words import words_of
 
-MISSING_EMAIL = 0.05  # invented: share of customers who never gave an email address
-MISSING_PHONE = 0.2  # invented
-MISSING_BIRTH_YEAR = 0.15  # invented
 
 
 @dataclass(frozen=True)
@@ -88,6 +86,9 @@ def draw_customers(block) -> dict[str, np.ndarray]:
 
     p = lambda name: personas.param(config, name)[persona]
     shape = p("rate_shape")
+    numbers = engine_numbers().people
+    churn = numbers.churn_spread.value
+    response, sensitivity = numbers.response_shape.value, numbers.sensitivity_shape.value
     traits = {
         "persona": persona,
         "acquisition_source": source,
@@ -95,15 +96,15 @@ def draw_customers(block) -> dict[str, np.ndarray]:
         "awareness": awareness,
         "true_rate": p("purchase_rate") * rng.gamma(shape, 1 / shape),
         "true_spend_factor": np.exp(rng.normal(-0.5 * p("spend_spread") ** 2, p("spend_spread"))),
-        "true_churn_factor": np.exp(rng.normal(-0.045, 0.3, n)),
-        "true_response": p("campaign_response") * rng.gamma(2.0, 0.5, n),
-        "true_sensitivity": p("service_sensitivity") * rng.gamma(4.0, 0.25, n),
+        "true_churn_factor": np.exp(rng.normal(-0.5 * churn ** 2, churn, n)),  # mean 1
+        "true_response": p("campaign_response") * rng.gamma(response, 1 / response, n),
+        "true_sensitivity": p("service_sensitivity") * rng.gamma(sensitivity, 1 / sensitivity, n),
         "loyalty_intent": (rng.random(n) < p("loyalty_join")) & config.loyalty.enabled,
         "loyalty_join": signup + rng.exponential(max(config.loyalty.join_delay_days, 1e-9), n),
         "true_dropout": _dropout(rng, p("purchase_dropout"), p("dropout_concentration")),
         "buys_at_signup": rng.random(n) < p("buys_at_signup"),
     }
-    has_email = rng.random(n) >= MISSING_EMAIL
+    has_email = rng.random(n) >= numbers.missing_email.value
     traits["email_opt_in"] = has_email & (rng.random(n) < p("email_opt_in"))
     traits["sms_opt_in"] = rng.random(n) < p("sms_opt_in")
     traits["mail_opt_in"] = rng.random(n) < p("mail_opt_in")
@@ -141,7 +142,8 @@ def _identity(block, persona, has_email, personas, config) -> dict:
     low = np.array([config.personas[p].age_range[0] for p in personas.names])[persona]
     high = np.array([config.personas[p].age_range[1] for p in personas.names])[persona]
     birth_year = block.timeline.start.year - rng.integers(low, high + 1)
-    has_phone = rng.random(n) >= MISSING_PHONE
+    missing = engine_numbers().people
+    has_phone = rng.random(n) >= missing.missing_phone.value
     return {
         "first_name": take_text(arrow["first"], first_index),
         "last_name": take_text(arrow["last"], last_index),
@@ -150,5 +152,5 @@ def _identity(block, persona, has_email, personas, config) -> dict:
         "city": take_text(arrow["city"], city),
         "state": take_text(arrow["state"], city),
         "region": pools.city_regions[city],
-        "birth_year": np.where(rng.random(n) >= MISSING_BIRTH_YEAR, birth_year, -1),
+        "birth_year": np.where(rng.random(n) >= missing.missing_birth_year.value, birth_year, -1),
     }

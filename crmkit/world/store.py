@@ -26,6 +26,7 @@ from crmkit.world.layout import (CONFIG_FILE, DATABASES, FORMATS, MANIFEST, TRUT
                                  check_replaceable, database_paths, is_world_database, is_world_duckdb, make_private,
                                  sweep_leftovers, temporary_name)
 from crmkit.world.sqlite import TIME_FORMATS
+from crmkit.world.world_version import WORLD_VERSION
 
 __all__ = ["FORMATS", "MANIFEST", "CONFIG_FILE", "WorldWriter", "save_world", "write_parquet_parts",
            "config_yaml", "check_format"]
@@ -129,7 +130,7 @@ class WorldWriter:
             manifest["seed"] = self.config.seed
             manifest["world_id"] = hashlib.sha256((config_yaml(self.config) + json.dumps(rows)).encode()).hexdigest()[:32]  # fixed: 128 bits name a world
         manifest |= {
-            "crmkit_version": version("crmkit"), "faker_version": version("faker"),
+            "crmkit_version": version("crmkit"), "faker_version": version("faker"), "world_version": WORLD_VERSION,
             # In dictionary order, however the rows arrived (streamed, or all at once).
             "rows": rows,
             "truth_rows": {name: self.truth_rows[name] for name in truth_tables() if name in self.truth_rows},

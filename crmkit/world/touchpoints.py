@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 from crmkit.world.arrays import last_time_before, next_time_after
+from crmkit.world.engine_numbers import engine_numbers
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, terms
 from crmkit.world.words import mapping
 
 COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company, not done by the customer
-HOUR = 1 / 24
+HOUR = 1 / 24  # times are in days
+DAYS_PER_MONTH = 365.25 / 12
 
 
 def _ch(name):
@@ -33,6 +35,7 @@ class Touchpoints:
         self.block, self.people, self.orders, self.observed = block, people, orders, observed
         self.phases, self.joins, self.members = phases, joins, members
         self.rng = block.rng("interactions")
+        self.n = engine_numbers().touchpoints
         self.personas = PersonaTable.of(block.config)
         self.parts: list[dict] = []
         dissolved = phases["phase"] == code_of("phase", "dissolution")
@@ -89,24 +92,25 @@ class Touchpoints:
         online = np.isin(channel, [_ch("web"), _ch("mobile_app")])
         browse = self.rng.poisson(self.param("visits_per_order", o["customer"][rows]) * online)
         at = np.repeat(rows, browse)
-        before = o["time"][at] - self.rng.exponential(2.0, len(at))
+        before = o["time"][at] - self.rng.exponential(self.n.browse_days.value, len(at))
         ok = before > self.people["signup"][o["customer"][at]]
         kind = np.where(o["channel"][at] == code_of("order_channel", "mobile_app"), _kind("app_session"), _kind("site_visit"))
         self.add(o["customer"][at][ok], before[ok], channel_codes[o["channel"][at][ok]], kind[ok])
         events = rows[channel == _ch("home_sales_event")]
-        self.add(o["customer"][events], o["time"][events] - self.rng.random(len(events)) * 2 * HOUR,
+        self.add(o["customer"][events], o["time"][events] - self.rng.random(len(events)) * self.n.event_hours.value * HOUR,
                  _ch("home_sales_event"), _kind("event_attendance"), events)
 
     def _aftercare(self):
         o, rows = self.orders, np.flatnonzero(self.observed)
         cust = o["customer"][rows]
         reg = rows[self.rng.random(len(rows)) < self.param("registration_rate", cust)]
-        self.add(o["customer"][reg], o["time"][reg] + 1 + self.rng.exponential(5.0, len(reg)),
+        first = self.n.first_day.value
+        self.add(o["customer"][reg], o["time"][reg] + first + self.rng.exponential(self.n.registration_days.value, len(reg)),
                  _ch("product_registration"), _kind("product_registration"), reg)
         failed = rows[o["issue"][rows] > 0]
         calls = failed[self.rng.random(len(failed)) < self.block.config.service.contact_rate]
-        channel = np.where(self.rng.random(len(calls)) < 0.75, _ch("call_centre"), _ch("email"))
-        self.add(o["customer"][calls], o["time"][calls] + 1 + self.rng.exponential(3.0, len(calls)),
+        channel = np.where(self.rng.random(len(calls)) < self.n.phone_share.value, _ch("call_centre"), _ch("email"))
+        self.add(o["customer"][calls], o["time"][calls] + first + self.rng.exponential(self.n.contact_days.value, len(calls)),
                  channel, _kind("service_contact"), calls)
 
     def _loyalty_and_social(self):
@@ -116,7 +120,7 @@ class Touchpoints:
         first_end = np.minimum(next_time_after(self.dissolve_cust, self.dissolve_time, np.arange(n), self.people["signup"]),
                                self.block.timeline.observed_end)
         span = np.maximum(first_end - self.people["signup"], 0)
-        count = self.rng.poisson(self.param("social_per_month", np.arange(n)) * span / 30.44)
+        count = self.rng.poisson(self.param("social_per_month", np.arange(n)) * span / DAYS_PER_MONTH)
         who = np.repeat(np.arange(n), count)
         self.add(who, self.people["signup"][who] + self.rng.random(len(who)) * span[who], _ch("social"), _kind("social_engagement"))
 
@@ -133,13 +137,13 @@ class Touchpoints:
             company = kind in COMPANY_KINDS
             rows = treated & (channel == name) & (company | responded)
             # Sent at the start of the campaign; customer-side contacts just before responding.
-            when = start[rows] if company else start[rows] + 0.9 * to_response[rows]
+            when = start[rows] if company else start[rows] + self.n.reply_share.value * to_response[rows]
             self.add(m["customer"][rows], when, code_of("channel", name), _kind(kind),
                      campaign=camp[rows], customer_action=not company)
-        for step, share, codes in (("email_opened", 0.5, ("opened", "clicked", "responded")),
-                                   ("email_clicked", 0.75, ("clicked", "responded"))):
+        for step, share, codes in (("email_opened", self.n.open_share.value, ("opened", "clicked", "responded")),
+                                   ("email_clicked", self.n.click_share.value, ("clicked", "responded"))):
             rows = treated & (channel == "email") & np.isin(status, [code_of("member_status", c) for c in codes])
-            when = start[rows] + np.where(responded[rows], share * to_response[rows], share * 4 * HOUR)
+            when = start[rows] + np.where(responded[rows], share * to_response[rows], share * self.n.open_hours.value * HOUR)
             self.add(m["customer"][rows], when, _ch("email"), _kind(step), campaign=camp[rows])
 
 

@@ -109,6 +109,8 @@ def load_world(path: str | Path, format: str | None = None, verify: bool = True)
     With ``verify`` (the default) the load checks row counts and checksums against the
     world's manifest, unique primary keys, foreign keys and the customer count, and
     raises :class:`crmkit.errors.DataError` naming the table and the first bad key.
+    A world made by another world version (see ``docs/world_model.md``) loads with a
+    :class:`crmkit.world.world_version.WorldVersionWarning`.
     """
     from crmkit.world.loading import read_world
 

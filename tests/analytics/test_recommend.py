@@ -1,13 +1,11 @@
 """Item-to-item recommendations, tested on purchases after a cut-off date.
 
 What the shipped worlds support (measured on pschse, 3,000 customers, seeds 1-3, cut-off
-six months before the end, one recommendation per customer): item-to-item hits 0.38-0.42
-of the customers' next new products, random products 0.33, the best sellers 0.38-0.41.
-Item-to-item clearly beats chance but only ties the best sellers: products are drawn per
-order line from persona weights, so co-purchases carry little beyond popularity (even an
-oracle that knows each customer's true persona and weights gains only about 0.05 over
-the best sellers). The test that item-to-item beats the best sellers is therefore marked
-as an expected failure until the world gives customers lasting product tastes.
+six months before the end, one recommendation per customer): item-to-item hits 0.26-0.33
+of the customers who bought something new, the best sellers 0.17-0.22, random products
+0.10. Customers have lasting tastes over categories, brands and products and the case
+declares complements (:mod:`crmkit.world.taste`, :mod:`crmkit.world.baskets`), so what a
+customer bought says what they buy next, beyond popularity.
 """
 
 from __future__ import annotations
@@ -41,19 +39,11 @@ def _hit_rates(world, seed, k=1):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_item_to_item_beats_random_products_and_keeps_up_with_best_sellers(make_world, seed):
+def test_item_to_item_beats_best_sellers_and_random_products(make_world, seed):
     learned, best_sellers, chance = _hit_rates(make_world("pschse", CUSTOMERS, seed), seed)
-    assert learned >= chance + 0.03  # measured +0.04 to +0.09
-    assert learned >= best_sellers - 0.03  # measured -0.003 to +0.012
+    assert learned >= best_sellers + 0.04  # measured +0.08 to +0.11
+    assert best_sellers >= chance + 0.03  # measured +0.08 to +0.12: popularity is signal too
     assert learned < 0.9  # next purchases are far from predictable
-
-
-@pytest.mark.xfail(strict=True, reason="the world's product choice has no customer-level taste: co-purchases "
-                                       "add almost nothing to popularity (see the module docstring)")
-@pytest.mark.parametrize("seed", SEEDS)
-def test_item_to_item_beats_best_sellers(make_world, seed):
-    learned, best_sellers, _ = _hit_rates(make_world("pschse", CUSTOMERS, seed), seed)
-    assert learned >= best_sellers + 0.03
 
 
 def test_recommendations_never_repeat_what_a_customer_owns(make_world):

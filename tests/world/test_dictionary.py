@@ -37,7 +37,7 @@ def test_conform_types_and_orders_columns():
     spec = table_spec("products")
     raw = pd.DataFrame({
         "launched_on": ["2024-01-01"], "unit_cost": ["2.5"], "list_price": [9], "category": ["x"],
-        "name": ["Box"], "sku": ["B-1"], "product_id": [1],
+        "name": ["Box"], "sku": ["B-1"], "product_id": [1], "subcategory": ["y"], "brand": ["own"],
     })
     out = conform(raw, spec)
     assert list(out.columns) == spec.column_names

@@ -1,7 +1,8 @@
 """Exercises of the lesson on sales force automation (notebooks/08_sales_force_automation.ipynb).
 
 The open pipeline rebuilt from the stage history on a past day, its weighted forecast with
-HubSpot's stage probabilities, and the win rate of the deals closed in the last observed year.
+HubSpot's stage probabilities, the win rate of the deals closed in the last observed year, and
+(in :mod:`crmkit.teach.lessons.sales_revenue`) the revenue that pipeline booked and a lead score's lift.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pandas as pd
 
 from crmkit.analytics.pipeline import OPEN_STAGES, stage_probability_map
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.sales_revenue import BOOKED, LEAD_LIFT
 
 __all__ = ["EXERCISES", "pipeline_day"]
 
@@ -152,4 +154,4 @@ WIN_RATE = Exercise(
     ])
 
 
-EXERCISES = [OPEN_PIPELINE, HUBSPOT, WIN_RATE]
+EXERCISES = [OPEN_PIPELINE, HUBSPOT, WIN_RATE, BOOKED, LEAD_LIFT]

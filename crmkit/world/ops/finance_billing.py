@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.vocabulary import code_of, labels_of, terms
 
 CARD, TRANSFER = code_of("payment_method", "card"), code_of("payment_method", "bank_transfer")
@@ -13,11 +14,18 @@ CARD, TRANSFER = code_of("payment_method", "card"), code_of("payment_method", "b
 def observed_orders(context) -> dict[str, np.ndarray]:
     """The block's observed orders as arrays aligned with ``frames["orders"]`` (by local id).
 
-    Keys: ``customer``, ``time`` (days), ``channel`` and ``issue`` (codes), ``net``, ``gross``.
+    Keys: ``customer``, ``time`` (days), ``channel`` and ``issue`` (codes), ``net``, ``gross``,
+    ``opportunity`` (the won deal that booked the order, -1 for none). The orders booked by
+    won deals come after the order process's own, as in ``frames["orders"]``.
     """
+    from crmkit.world.ops.deal_orders import deal_order_arrays
+
     rows = np.flatnonzero(context.order_id >= 0)
     rows = rows[np.argsort(context.order_id[rows], kind="stable")]
-    return {k: context.orders[k][rows] for k in ("customer", "time", "channel", "issue", "net", "gross")}
+    own = {k: context.orders[k][rows] for k in ("customer", "time", "channel", "issue", "net", "gross")}
+    own["opportunity"] = np.full(len(rows), -1, dtype=np.int64)
+    deals = deal_order_arrays(context)
+    return {k: np.concatenate([v, deals[k].astype(v.dtype)]) for k, v in own.items()}
 
 
 def _channel_arrays(config):
@@ -34,6 +42,7 @@ def propensities(rng, config, n: int) -> np.ndarray:
     concentration makes it U-shaped, so most pay on time and a few are chronic late payers."""
     late = config.late_payment
     k = late.concentration
+    # (a beta needs both parameters above 0: a mean of 0 or 1 is kept just inside)
     return rng.beta(max(late.mean_propensity * k, 1e-9), max((1 - late.mean_propensity) * k, 1e-9), n)
 
 
@@ -44,7 +53,8 @@ def _schedule(rng, config, o, propensity):
     n = len(o["time"])
     u = rng.random((n, 6))
     method = (u[:, 0, None] > cdf[o["channel"]]).sum(axis=1).clip(0, cdf.shape[1] - 1)
-    issued = o["time"] + lag[o["channel"]] * rng.gamma(4.0, 0.25, n)
+    shape = model_number("issue_lag_shape")
+    issued = o["time"] + lag[o["channel"]] * rng.gamma(shape, 1 / shape, n)
     on_account = method == TRANSFER
     due = issued + np.where(on_account, terms_days[o["channel"]], 0.0)
     p = propensity[o["customer"]]
@@ -57,7 +67,8 @@ def _schedule(rng, config, o, propensity):
     # A defaulter may pay a part late before giving up; that part lands before the write-off.
     settled = np.where(defaulted, np.minimum(settled, write_off - 1), settled)
     split = on_account & ((u[:, 4] < late_cfg.instalment_rate) | defaulted)
-    first_share = np.where(defaulted, 0.6 * u[:, 5], 0.3 + 0.4 * u[:, 5])
+    low, high = model_number("instalment_first_share_low"), model_number("instalment_first_share_high")
+    first_share = np.where(defaulted, model_number("defaulter_paid_share_max") * u[:, 5], low + (high - low) * u[:, 5])
     return dict(method=method, issued=issued, due=due, settled=settled, defaulted=defaulted,
                 write_off=write_off, split=split, first_share=first_share)
 
@@ -111,6 +122,7 @@ def bill(context, config) -> dict[str, pd.DataFrame]:
     late_days = np.floor(np.maximum(time - s["due"][invoice], 0)).astype(np.int64)
     invoices = pd.DataFrame({
         "invoice_id": np.arange(len(cents)), "customer_id": customer, "order_id": order_id,
+        "opportunity_id": o["opportunity"],
         "issued_at": ts(s["issued"]), "due_at": ts(s["due"]), "amount": cents / 100,
         "payment_method": _labels("payment_method", s["method"]), "status": _labels("invoice_status", status),
         "amount_paid": paid / 100, "written_off_at": ts(np.where(written, s["write_off"], np.nan)),

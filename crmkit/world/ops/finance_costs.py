@@ -12,6 +12,7 @@ import pandas as pd
 
 from crmkit.world.dictionary import round_money
 from crmkit.world.ops.finance_billing import CARD, TRANSFER, observed_orders
+from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.vocabulary import category_dtype, code_of, terms
 
 # The refund reason of a returned order, by its service issue (index = service_issue code).
@@ -37,7 +38,8 @@ def refunds(context, config) -> pd.DataFrame:
     line = first + np.floor(rng.random(len(returned)) * count).astype(np.int64)
     share = o["net"][returned] / np.maximum(o["gross"][returned], 0.01)
     amount = np.minimum(round_money(items["line_amount"].to_numpy()[line] * share), o["net"][returned])
-    when = o["time"][returned] + 1 + rng.exponential(max(config.returns.mean_days - 1, 0.01), len(returned))
+    wait = model_number("refund_min_days")  # the goods come back first
+    when = o["time"][returned] + wait + rng.exponential(max(config.returns.mean_days - wait, 0.01), len(returned))
     keep = when < context.timeline.observed_end
     returned, amount, when = returned[keep], amount[keep], when[keep]
     order = np.argsort(when, kind="stable")

@@ -67,9 +67,12 @@ class OpportunityKind(Section):
     amount_spread: NonNegative = Field(description="Log-normal sigma of deal amounts.")
     amount_revision: NonNegative = Field(description="Log-normal sigma of the amount revision at each stage change.")
     owner_roles: list[str] = Field(min_length=1, description="Staff roles that own these deals (vocabulary staff_role).")
+    # A won deal is booked as an order by its owner, on the phone unless the case says otherwise.
+    order_channel: str = Field("call_centre", description="Channel of the order a won deal books (vocabulary order_channel).")
 
     @model_validator(mode="after")
     def _vocab(self):
+        _check_list([self.order_channel], "order_channel", "order_channel")
         if self.entry_stage not in OPEN_STAGES:
             raise ValueError(f"entry_stage {self.entry_stage!r} is not allowed; allowed: {', '.join(OPEN_STAGES)}")
         _check_list(self.owner_roles, "staff_role", "owner_roles")

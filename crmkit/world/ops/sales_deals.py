@@ -17,6 +17,7 @@ import pandas as pd
 from crmkit.world.arrays import last_time_before, next_time_after
 from crmkit.world.dictionary import round_money
 from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_group, region_codes
+from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.ops.sales_crosswalk import stage_probabilities
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import code_of, labels_of
@@ -24,7 +25,6 @@ from crmkit.world.words import words_of
 
 K = 5  # open canonical stages: prospecting .. negotiation (codes 0..4); then closed_won, closed_lost
 WON, LOST = code_of("opportunity_stage", "closed_won"), code_of("opportunity_stage", "closed_lost")
-STAGE_SHAPE = 2.0  # invented: gamma shape of days in a stage (neither memoryless nor fixed)
 
 
 @dataclass
@@ -64,13 +64,19 @@ def _open_times(context, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return cust[order], time[order], kind[order]
 
 
-def _walk(rng, kinds, kind, start, churn_at) -> dict[str, np.ndarray]:
-    """Each deal's walk through the stages: entry times, reached stages, outcome, amounts."""
+def _walk(rng, kinds, kind, start, dissolved_at, churn_at) -> dict[str, np.ndarray]:
+    """Each deal's walk through the stages: entry times, reached stages, outcome, amounts.
+
+    A deal that would close after the customer's relationship dissolved is lost (a won deal
+    books an order, and a lapsed customer orders nothing); its owner closes it at the latest
+    ``churn_at``.
+    """
     n, p = len(kind), stage_probabilities()[:K]
     entry = np.array([code_of("opportunity_stage", k.entry_stage) for k in kinds])[kind]
     go_on = p / np.r_[p[1:], 1.0]  # so that P(won | at stage j) = p_j
     days = np.array([k.stage_days for k in kinds])[kind]
-    duration = rng.gamma(STAGE_SHAPE, days[:, None] / STAGE_SHAPE, (n, K))
+    shape = model_number("stage_days_shape")  # see billing_and_deals.yaml
+    duration = rng.gamma(shape, days[:, None] / shape, (n, K))
     j = np.arange(K)[None, :]
     in_path = j >= entry[:, None]
     fails = in_path & (rng.random((n, K)) >= go_on[None, :])
@@ -79,7 +85,7 @@ def _walk(rng, kinds, kind, start, churn_at) -> dict[str, np.ndarray]:
     enters = start[:, None] + np.cumsum(np.where(reached, duration, 0), axis=1) - np.where(reached, duration, 0)
     close = start + np.where(reached, duration, 0).sum(1)
     won = ~fails.any(1)
-    churned = churn_at < close
+    churned = dissolved_at < close
     reached &= enters <= np.minimum(churn_at, close)[:, None]
     close = np.minimum(close, churn_at)
     won &= ~churned
@@ -101,8 +107,8 @@ def build_deals(context, staff: pd.DataFrame) -> Deals:
     cust, start, kind = _open_times(context, rng)
     n = len(cust)
     _, _, d_cust, d_time = _spells(context)
-    churn_at = next_time_after(d_cust, d_time, cust, start) + cfg.lost_on_churn_days
-    w = _walk(rng, kinds, kind, start, churn_at)
+    dissolved_at = next_time_after(d_cust, d_time, cust, start)
+    w = _walk(rng, kinds, kind, start, dissolved_at, dissolved_at + cfg.lost_on_churn_days)
     codes = np.c_[np.tile(np.arange(K), (n, 1)), np.where(w["won"], WON, LOST)]
     times = np.c_[w["enters"], w["close"]]
     rows = flatten_steps(np.c_[w["reached"], np.ones(n, bool)] & (times < end), times, codes)

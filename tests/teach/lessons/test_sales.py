@@ -43,10 +43,32 @@ def closed_2025(w):
     return deals[deals["is_closed"] & (deals["close_date"] >= "2025-01-01")]
 
 
+def booked(w, until=None, amount="net_amount"):
+    orders = w.orders[w.orders["opportunity_id"].isin(open_deals(w)["opportunity_id"])]
+    return orders.loc[orders["ordered_at"] < (until or "2026-01-01"), amount].sum()
+
+
+def new_leads(w):
+    return w.leads[w.leads["created_at"] >= "2025-01-01"]
+
+
+def scored(w, leads=None):
+    scorer = ck.analytics.fit_lead_scorer(w.leads, w.lead_history, w.activities, "2025-01-01")
+    return ck.analytics.score_leads(scorer, new_leads(w) if leads is None else leads, w.activities)
+
+
+def lift(w, scores, column="conversion_probability", top=True, divide=True):
+    table = scores.merge(w.truth.leads, on="lead_id")
+    pick = table["score"] >= table["score"].quantile(0.9) if top else table["score"] <= table["score"].quantile(0.1)
+    return table.loc[pick, column].mean() / (table[column].mean() if divide else 1)
+
+
 RIGHT = {
     "open_pipeline_on_day": lambda w: round(open_deals(w)["amount"].sum(), 2),
     "hubspot_forecast": lambda w: (open_deals(w)["amount"] * open_deals(w)["stage"].astype(str).map(HUBSPOT)).sum(),
     "win_rate_by_kind": lambda w: closed_2025(w).groupby("kind")["is_won"].mean(),
+    "booked_from_pipeline": lambda w: booked(w),
+    "lead_score_lift": lambda w: lift(w, scored(w)),
 }
 
 WRONG = {
@@ -75,6 +97,27 @@ WRONG = {
         ("all_years", "close_date",
          lambda w: w.opportunities[w.opportunities["is_closed"]].groupby("kind")["is_won"].mean()),
         ("percent", "not percentages", lambda w: 100 * closed_2025(w).groupby("kind")["is_won"].mean()),
+    ],
+    "booked_from_pipeline": [
+        ("every_deal_order", "every won deal", lambda w: w.orders.dropna(subset=["opportunity_id"])["net_amount"].sum()),
+        ("customers_orders", "everyday purchases", lambda w: w.orders[
+            w.orders["customer_id"].isin(w.opportunities.set_index("opportunity_id").loc[
+                open_deals(w)["opportunity_id"], "customer_id"]) & (w.orders["ordered_at"] >= DAY_END)]["net_amount"].sum()),
+        ("booked_by_the_day", "end of the observation window", lambda w: booked(w, until=DAY_END)),
+        ("paid_not_booked", "booked when the order is placed", lambda w: w.tables["invoices"].loc[
+            w.tables["invoices"]["opportunity_id"].isin(open_deals(w)["opportunity_id"]), "amount_paid"].sum()),
+        ("forecast", "weighted forecast", lambda w: (open_deals(w)["amount"] * open_deals(w)["probability"]).sum()),
+    ],
+    "lead_score_lift": [
+        ("bottom_tenth", "highest scores", lambda w: lift(w, scored(w), top=False)),
+        ("every_lead_scored", "on or after the cut-off", lambda w: lift(w, scored(w, w.leads))),
+        ("source_rate", "naive baseline", lambda w: lift(w, ck.analytics.source_rate_scores(
+            w.leads, w.lead_history, "2025-01-01").merge(new_leads(w)[["lead_id"]]))),
+        ("observed_outcome", "conversion_probability", lambda w: (lambda t: t.loc[
+            t["score"] >= t["score"].quantile(0.9), "converted"].mean() / t["converted"].mean())(
+            scored(w).merge(w.leads.assign(converted=w.leads["status"] == "converted"), on="lead_id"))),
+        ("quality_not_probability", "quality", lambda w: lift(w, scored(w), "quality")),
+        ("no_ratio", "Divide", lambda w: lift(w, scored(w), divide=False)),
     ],
 }
 
