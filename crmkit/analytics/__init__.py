@@ -14,6 +14,7 @@ _MODULES = (
     "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend", "market_basket", "leads", "lead_scoring",
     "pipeline", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "feedback", "warehouse", "warehouse_pandas",
     "customer_view",
+    "relationships", "profiling", "process_reach",
 )
 
 __all__: list[str] = []

@@ -2,7 +2,9 @@
 
 Complaint management (complaints per month), campaign management feeding sales (revenue of
 the orders that redeemed an offer, per campaign objective), feedback management (NPS per
-survey trigger) and the CRM life cycle (the order of its steps).
+survey trigger) and the CRM life cycle (the order of its steps); the exercises on the customers
+(loyalty's duration and intensity, a profile, a cohort through the processes) are in
+:mod:`crmkit.teach.lessons.processes_customers`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.processes_customers import COHORT, LOYALTY, PROFILE
 
 __all__ = ["EXERCISES", "LIFE_CYCLE_STEPS"]
 
@@ -177,4 +180,4 @@ LIFE_CYCLE = Exercise(
     hint="for each step, ask which step it needs to be settled before it can start.")
 
 
-EXERCISES = [COMPLAINTS, CAMPAIGN_REVENUE, NPS, LIFE_CYCLE]
+EXERCISES = [COMPLAINTS, CAMPAIGN_REVENUE, LOYALTY, PROFILE, NPS, COHORT, LIFE_CYCLE]
