@@ -71,8 +71,12 @@ def _over_orders(w) -> pd.Series:
 
 
 def _duration_in_other_units(a, w) -> bool:
-    ratios = a["duration_years"].set_axis(a.index.astype(str)) / duration_intensity(w)["duration_years"]
-    return any(np.allclose(ratios.dropna(), unit, rtol=2e-3) for unit in (DAYS_PER_YEAR, 12.0, 52.0))
+    expected = duration_intensity(w)["duration_years"]
+    answer = a["duration_years"].set_axis(a.index.astype(str))
+    if set(answer.index) != set(expected.index):
+        return False
+    ratios = answer.reindex(expected.index).to_numpy(dtype=float) / expected.to_numpy()
+    return any(np.allclose(ratios, unit, rtol=2e-3) for unit in (DAYS_PER_YEAR, 12.0, 52.0))
 
 
 def _none_left_out(a, w) -> bool:
@@ -194,9 +198,11 @@ COHORT = Exercise(
     mistakes=[
         Mistake("counts_not_shares", "Those are numbers of customers; the question asks for shares of the cohort: "
                 "divide by the cohort's size.", answer=lambda w: _reach(w)["customers"].astype(float)),
+        Mistake("percent", "Right, but in percent: give the shares from 0 to 1 (drop the * 100).",
+                answer=lambda w: 100 * _reach(w)["share"]),
         Mistake("rows_not_customers", "A share above 1: you counted rows (orders, cases...) instead of customers. "
                 "Count each customer once (nunique, or isin on the cohort's ids).",
-                matches=lambda a, w: float(pd.Series(a).max()) > 1.0),
+                matches=lambda a, w: set(a.index) == set(COHORT_PROCESSES) and float(a.max()) > 1.0),
         Mistake("whole_base", "You followed every customer, not the cohort. Keep the customers whose signup_date "
                 "falls in the year before the last observed year first.",
                 answer=lambda w: process_reach(w.tables, w.customers["customer_id"]).loc[list(COHORT_PROCESSES), "share"]),

@@ -53,6 +53,8 @@ def test_loyalty_duration_intensity(lesson, world):
     assert "signup_date to observed_until" in messages["until_last_order"]
     days = right.assign(duration_years=right.duration_years * 365.25)
     assert lesson.check("loyalty_duration_intensity", days).mistake == "duration_units"
+    by_source = right.iloc[:2].set_axis(["web_search", "referral"]) * 365.25  # other labels: no unit is blamed
+    assert lesson.check("loyalty_duration_intensity", by_source).mistake is None
     assert right.loc["gold", "orders_per_year"] > right.loc["none", "orders_per_year"]  # the tiers do differ
 
 
@@ -107,6 +109,7 @@ def test_cohort_process_reach(lesson, world):
     rows["sales_management"] = world.orders.customer_id.isin(cohort).sum() / len(cohort)
     messages = assert_mistakes(lesson, "cohort_process_reach", right, {
         "counts_not_shares": right * len(cohort),
+        "percent": right * 100,
         "rows_not_customers": rows,
         "whole_base": cohort_shares(world, world.customers.customer_id),
         "wrong_year": cohort_shares(world, world.customers.loc[signed == year + 1, "customer_id"]),
@@ -114,4 +117,6 @@ def test_cohort_process_reach(lesson, world):
         "complaints_as_service": cohort_shares(world, cohort, complaints_in_service=True),
     })
     assert "control group" in messages["control_group_counted"]
+    for not_a_share_table in (3.0, pd.Series({"campaign_management": 2.0})):  # no rows are blamed on these
+        assert lesson.check("cohort_process_reach", not_a_share_table).mistake is None
     assert np.all((right > 0) & (right < 1))  # every process reached part of the cohort, none all of it
