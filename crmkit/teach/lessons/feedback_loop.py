@@ -109,6 +109,8 @@ def _by_process(w, topic: str = "keywords", tone: str = "score", how: str = "cou
     known = process.notna()
     grouped = negative[known].groupby(process[known])
     values = {"count": grouped.sum(), "share": grouped.mean(), "all": grouped.size()}[how]
+    if how == "count":  # a process that no negative comment reaches has no row, as a count of rows gives
+        values = values[values > 0]
     return pd.Series(values.to_numpy(dtype=float), index=pd.Index(values.index.astype(str), name="process"))
 
 
@@ -121,7 +123,7 @@ BY_PROCESS = Exercise(
     "Close the loop: read the topic of **every comment** with `ck.analytics.comment_topics(world.surveys)` and its "
     "tone from the score (NPS 0-6, CSAT 1-2 negative; `ck.analytics.rating_tone`). Route each topic to the process "
     "that can act on it (`ck.analytics.FEEDBACK_ROUTES[topic][0]`). How many **negative** comments reach each "
-    "process? Give a Series indexed by process (comments without a topic left out).",
+    "process? Give a Series indexed by process (only processes that negative comments reach; comments without a topic left out).",
     reference=negative_comments_by_process,
     mistakes=[
         Mistake("team_tags", "You routed the feedback team's tags (the surveys' topic column), which are sometimes "

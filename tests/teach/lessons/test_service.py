@@ -238,7 +238,7 @@ def by_process(world, tags=False, only_negative=True, share=False, words=False):
     negative = (rows["tone"] == "negative").groupby(rows["process"])
     if not only_negative:
         return negative.size()
-    return negative.mean() if share else negative.sum()
+    return negative.mean() if share else negative.sum()[lambda counts: counts > 0]
 
 
 def test_negative_comments_by_process(checks, world):
