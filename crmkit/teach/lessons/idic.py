@@ -1,7 +1,7 @@
 """Exercises of the lesson on IDIC (notebooks/04_idic.ipynb).
 
 Differentiate (how concentrated value is), interact (what contacts changed, against the
-control group) and customise (recommendations tested on later purchases, with an honest
+control group, and what the best customers call the service desk about) and customise (recommendations tested on later purchases, with an honest
 cut-off).
 """
 
@@ -159,4 +159,55 @@ HIT_RATE = Exercise(
     ])
 
 
-EXERCISES = [TOP_FIFTH, POOLED_UPLIFT, HIT_RATE]
+# --- interact: what the best customers call about ---------------------------------------------------------
+
+
+def _top_buyers(w, all_customers: bool = False) -> pd.Index:
+    """The buyers whose total net_amount is at or above the 80th percentile (ties all in)."""
+    spend = _spend(w)
+    base = spend.reindex(w.customers["customer_id"], fill_value=0.0) if all_customers else spend
+    return spend.index[spend >= base.quantile(0.8)]
+
+
+def _reasons(cases: pd.DataFrame, how: str = "share") -> pd.Series:
+    counts = cases["reason"].astype(str).value_counts()
+    values = counts / counts.sum() if how == "share" else counts
+    return pd.Series(values.to_numpy(dtype=float), index=pd.Index(values.index, name="reason")).sort_index()
+
+
+def top_fifth_call_categories(w) -> pd.Series:
+    return _reasons(w.cases[w.cases["customer_id"].isin(_top_buyers(w))])
+
+
+def _share_of_reason(w) -> pd.Series:
+    mine = w.cases["customer_id"].isin(_top_buyers(w))
+    reason = w.cases["reason"].astype(str)
+    values = mine.groupby(reason).mean()
+    return pd.Series(values.to_numpy(dtype=float), index=pd.Index(values.index, name="reason"))
+
+
+CALL_CATEGORIES = Exercise(
+    "top_fifth_call_categories",
+    "Interact, and listen: the **top fifth** of buyers are those whose total `net_amount` is at or above the 80th "
+    "percentile of the buyers' totals (`spend.quantile(0.8)`, ties included). Of the **cases** they opened, what "
+    "share is about each recorded `reason`? Give a Series indexed by reason (the reasons of their cases), summing "
+    "to 1.",
+    reference=top_fifth_call_categories,
+    mistakes=[
+        Mistake("all_cases", "You split every case by reason. The question listens to the top fifth only: keep the "
+                "cases of the buyers at or above the 80th percentile.", answer=lambda w: _reasons(w.cases)),
+        Mistake("counts_not_shares", "You counted the cases per reason; the question asks for each reason's share "
+                "of the top fifth's cases (value_counts(normalize=True)).",
+                answer=lambda w: _reasons(w.cases[w.cases["customer_id"].isin(_top_buyers(w))], how="count")),
+        Mistake("share_of_reason", "You gave the top fifth's share of each reason's cases (down the columns). The "
+                "question asks how the top fifth's own cases split across reasons (shares summing to 1).",
+                answer=_share_of_reason),
+        Mistake("all_customers_percentile", "You took the 80th percentile over all customers, including those who "
+                "never bought (a spend of 0), so the threshold is too low. Rank the buyers only: customers in orders.",
+                answer=lambda w: _reasons(w.cases[w.cases["customer_id"].isin(_top_buyers(w, all_customers=True))])),
+    ],
+    hint="sum net_amount per customer in orders, keep spend >= spend.quantile(0.8), then value_counts(normalize=True) of "
+         "their cases' reason.")
+
+
+EXERCISES = [TOP_FIFTH, POOLED_UPLIFT, CALL_CATEGORIES, HIT_RATE]

@@ -6,7 +6,8 @@ per recorded reason, how much less often customers come back after an order whos
 complaint was resolved badly (orders compared, not customers), whether loyal customers
 (by loyalty tier) get their cases closed in time more often, what an order that went
 wrong costs in satisfaction, and how satisfaction differs over the relationship's phases
-(the course's second and third reasons why CRM lifts satisfaction). Each typical mistake
+(the course's second and third reasons why CRM lifts satisfaction), and feedback management as
+an information loop (:mod:`crmkit.teach.lessons.feedback_loop`). Each typical mistake
 reproduces one wrong step and its message names that step.
 """
 
@@ -18,6 +19,7 @@ import pandas as pd
 from crmkit.analytics.service import service_levels
 from crmkit.analytics.service_retention import retention_after_orders
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.feedback_loop import BY_PROCESS, RETURN_GAP
 from crmkit.teach.lessons.satisfaction import CSAT_BY_PHASE, CSAT_GAP
 
 __all__ = ["EXERCISES", "TARGET_HOURS"]
@@ -225,4 +227,5 @@ WITHIN_TARGET_BY_TIER = Exercise(
     hint="map each case's customer_id to the customer's loyalty_tier, then group the cases due by it.")
 
 
-EXERCISES = [WITHIN_TARGET, COMPLAINT_RATE, RETENTION_GAP, WITHIN_TARGET_BY_TIER, CSAT_GAP, CSAT_BY_PHASE]
+EXERCISES = [WITHIN_TARGET, COMPLAINT_RATE, RETENTION_GAP, WITHIN_TARGET_BY_TIER, CSAT_GAP, CSAT_BY_PHASE, RETURN_GAP,
+             BY_PROCESS]

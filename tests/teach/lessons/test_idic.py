@@ -90,3 +90,34 @@ def test_recommendation_hit_rate(lesson, world):
         "one_product": hit_rate(recommend_for(baskets.index, baskets, k=1)),
     })
     assert "cut-off" in messages["leak"]
+
+
+# --- interact: what the top fifth call about (issue 20, topic 66) ---------------------------------------
+
+
+def call_categories(world, cases=None, all_customers=False, normalize=True, down_columns=False):
+    spend = world.orders.groupby("customer_id")["net_amount"].sum()
+    base = spend.reindex(world.customers["customer_id"], fill_value=0) if all_customers else spend
+    top = spend[spend >= base.quantile(0.8)].index
+    if down_columns:
+        return world.cases["customer_id"].isin(top).groupby(world.cases["reason"], observed=True).mean()
+    chosen = world.cases if cases == "all" else world.cases[world.cases["customer_id"].isin(top)]
+    return chosen["reason"].value_counts(normalize=normalize)  # categorical: every reason, also those at 0
+
+
+def test_top_fifth_call_categories(lesson, world):
+    right = call_categories(world)
+    assert right.sum() == pytest.approx(1.0)
+    messages = assert_mistakes(lesson, "top_fifth_call_categories", right, {
+        "all_cases": call_categories(world, cases="all"),
+        "counts_not_shares": call_categories(world, normalize=False),
+        "share_of_reason": call_categories(world, down_columns=True),
+        "all_customers_percentile": call_categories(world, all_customers=True),
+    })
+    assert "never bought" in messages["all_customers_percentile"]
+
+
+def test_the_best_customers_call_more_about_late_deliveries(lesson, world):
+    """They order more, so more of their orders can arrive late: a need the desk hears first."""
+    everyone = call_categories(world, cases="all")
+    assert lesson.expected("top_fifth_call_categories")["late_delivery"] > everyone["late_delivery"]

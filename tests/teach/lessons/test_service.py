@@ -186,3 +186,70 @@ def test_csat_by_phase_at_the_time_of_the_answer(checks, world):
         "count_not_mean": csat_by_phase(world, how="count"),
     })
     assert "responded_at" in messages["phase_at_end"]
+
+
+# --- feedback management as an information loop (issue 20, topic 32) ----------------------------------
+
+
+def return_gap(world, commented=True, whole_year=True, cut=None, within=365, combine=lambda a, b: a - b):
+    s = world.surveys
+    if commented:
+        s = s[s["comment"].notna()]
+    if whole_year:
+        s = s[s["responded_at"] <= _end(world) - pd.Timedelta(days=365)]
+    if cut is None:
+        negative = ((s["kind"] == "nps") & (s["score"] <= 6)) | ((s["kind"] == "csat") & (s["score"] <= 2))
+    else:
+        negative = s["score"] <= cut
+    both = s[["survey_id", "customer_id", "responded_at"]].merge(world.orders[["customer_id", "ordered_at"]],
+                                                                on="customer_id")
+    came_back = both["ordered_at"] > both["responded_at"]
+    if within is not None:
+        came_back &= both["ordered_at"] <= both["responded_at"] + pd.Timedelta(days=within)
+    returned = s["survey_id"].isin(both.loc[came_back, "survey_id"])
+    return combine(returned[negative].mean(), returned[~negative].mean())
+
+
+def test_negative_comment_return_gap(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    assert return_gap(world) < 0  # on these worlds unhappy writers come back less often
+    messages = assert_mistakes(checks, "negative_comment_return_gap", return_gap(world), {
+        "all_answers": return_gap(world, commented=False),
+        "no_whole_year": return_gap(world, whole_year=False),
+        "nps_scale_for_all": return_gap(world, cut=6),
+        "csat_scale_for_all": return_gap(world, cut=2),
+        "any_later_order": return_gap(world, within=None),
+        "reversed": return_gap(world, combine=lambda a, b: b - a),
+        "ratio_not_difference": return_gap(world, combine=lambda a, b: a / b),
+    })
+    assert "whole year" in messages["no_whole_year"] and "wrong sign" in messages["reversed"]
+
+
+def by_process(world, tags=False, only_negative=True, share=False, words=False):
+    topics = ck.analytics.comment_topics(world.surveys)
+    if tags:
+        topics = world.surveys.loc[world.surveys["comment"].notna(), ["survey_id", "topic"]]
+    tone = world.surveys[["survey_id", "kind", "score"]].assign(tone=ck.analytics.rating_tone(world.surveys))
+    if words:
+        tone = ck.analytics.comment_sentiment(world.surveys).rename(columns={"sentiment": "tone"})
+    rows = topics[["survey_id", "topic"]].dropna().merge(tone[["survey_id", "tone"]], on="survey_id")
+    rows["process"] = rows["topic"].astype(str).map(lambda t: ck.analytics.FEEDBACK_ROUTES[t][0])
+    negative = (rows["tone"] == "negative").groupby(rows["process"])
+    if not only_negative:
+        return negative.size()
+    return negative.mean() if share else negative.sum()[lambda counts: counts > 0]
+
+
+def test_negative_comments_by_process(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    right = by_process(world)
+    assert right.sum() > 0 and set(right.index) <= {p for p, _ in ck.analytics.FEEDBACK_ROUTES.values()}
+    messages = assert_mistakes(checks, "negative_comments_by_process", right, {
+        "team_tags": by_process(world, tags=True),
+        "every_comment": by_process(world, only_negative=False),
+        "share_not_count": by_process(world, share=True),
+        "tone_from_words": by_process(world, words=True),
+    })
+    assert "comment_topics" in messages["team_tags"]
