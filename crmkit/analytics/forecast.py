@@ -38,7 +38,7 @@ def _month_start(values) -> pd.Series:
 
 
 def monthly_demand(orders: pd.DataFrame, order_items: pd.DataFrame,
-                   products: pd.DataFrame | None = None) -> pd.DataFrame:
+                   products: pd.DataFrame | None = None, include_deals: bool = True) -> pd.DataFrame:
     """Units and revenue sold per product per calendar month.
 
     Parameters
@@ -50,6 +50,10 @@ def monthly_demand(orders: pd.DataFrame, order_items: pd.DataFrame,
     products : DataFrame, optional
         The ``products`` table (``product_id``, ``launched_on``). With it every product gets
         a row (0 units) for each month from its launch; without it, from its first sale.
+    include_deals : bool, default True
+        With False, the orders that won deals booked (those with an ``opportunity_id``) are
+        left out: what remains is the run-rate demand a seasonal model can forecast, while
+        the deals' demand is forecast from the sales pipeline.
 
     Returns
     -------
@@ -67,6 +71,8 @@ def monthly_demand(orders: pd.DataFrame, order_items: pd.DataFrame,
     """
     require_columns(orders, ["order_id", "ordered_at"], "orders")
     require_columns(order_items, ["order_id", "product_id", "quantity", "line_amount"], "order_items")
+    if not include_deals and "opportunity_id" in orders:
+        orders = orders[orders["opportunity_id"].isna()]
     lines = order_items.merge(orders[["order_id", "ordered_at"]], on="order_id", how="inner")
     lines = lines.assign(month=_month_start(lines.ordered_at).to_numpy())
     sold = lines.groupby(["product_id", "month"]).agg(units=("quantity", "sum"), revenue=("line_amount", "sum"))

@@ -12,8 +12,16 @@ CUSTOMERS = 4000
 HOLDOUT = 6
 
 
-def _demand(world):
-    return F.monthly_demand(world.orders, world.order_items, world.products)
+def _demand(world, include_deals=True):
+    return F.monthly_demand(world.orders, world.order_items, world.products, include_deals)
+
+
+def test_run_rate_demand_leaves_out_the_orders_deals_booked(make_world):
+    w = make_world("pschse", CUSTOMERS, 1)
+    deal_orders = w.orders[w.orders.opportunity_id.notna()]
+    assert len(deal_orders) > 0
+    deal_units = w.order_items[w.order_items.order_id.isin(deal_orders.order_id)].quantity.sum()
+    assert _demand(w, include_deals=False).units.sum() == _demand(w).units.sum() - deal_units
 
 
 def test_monthly_demand_adds_up_and_starts_at_each_launch(make_world):
@@ -43,11 +51,13 @@ def test_seasonal_trending_series_is_forecast_closely():
 @pytest.mark.parametrize("seed", SEEDS)
 def test_seasonal_model_beats_the_naive_baselines_on_the_last_months(make_world, seed):
     w = make_world("pschse", CUSTOMERS, seed)
-    holdout = F.holdout_forecast(_demand(w), holdout_months=HOLDOUT)
+    # The run-rate demand: won deals book lumpy orders (about a third of the units) that the
+    # pipeline forecasts, not a seasonal model.
+    holdout = F.holdout_forecast(_demand(w, include_deals=False), holdout_months=HOLDOUT)
     wape = F.forecast_accuracy(holdout).set_index("method").wape
-    # Measured on seeds 1-3 (WAPE over the last 6 observed months): model 0.13-0.16,
-    # last year's same month 0.30-0.32 (misses the growth and the new line's first year),
-    # last value 0.37-0.42 (misses the season).
+    # Measured on seeds 1-2 (WAPE over the last 6 observed months): model 0.16-0.17,
+    # last year's same month 0.33-0.37 (misses the growth and the new line's first year),
+    # last value 0.32-0.41 (misses the season).
     assert wape["forecast"] <= wape["last_year"] - 0.10
     assert wape["forecast"] <= wape["last_value"] - 0.15
     assert holdout[["forecast", "last_year", "last_value"]].notna().all().all()

@@ -86,7 +86,9 @@ def test_better_service_keeps_repeat_customers():
     basic, premium = _paired("service__level", ["basic", "premium"])
     alive = [w.truth.customers[orders_per_customer(w) >= 2].alive_at_end.mean() for w in (basic, premium)]
     assert alive[1] > alive[0] + 0.015
-    assert premium.truth.customers.holdout_value.sum() > basic.truth.customers.holdout_value.sum()
+    # Kept customers buy again: more orders in the hold-out year. (Its value is a weaker test since
+    # world version 2: won deals book a few large orders whose sizes swamp the service effect.)
+    assert premium.truth.customers.holdout_orders.sum() > basic.truth.customers.holdout_orders.sum()
 
 
 def test_loyalty_programme_raises_value_and_retention():

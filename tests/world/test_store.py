@@ -54,9 +54,9 @@ def db(tmp_path_factory, small):
 @pytest.mark.parametrize(
     "statement",
     [
-        "INSERT INTO orders VALUES (999999, 99999999, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, 10, 'none')",  # unknown customer
-        "INSERT INTO orders VALUES (999999, 1, '2024-01-01 00:00:00', 'carrier pigeon', NULL, 1, 10, 0, 10, 'none')",  # not in vocabulary
-        "INSERT INTO orders VALUES (999999, 1, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, -10, 'none')",  # negative amount
+        "INSERT INTO orders VALUES (999999, 99999999, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, 10, 'none', NULL)",  # unknown customer
+        "INSERT INTO orders VALUES (999999, 1, '2024-01-01 00:00:00', 'carrier pigeon', NULL, 1, 10, 0, 10, 'none', NULL)",  # not in vocabulary
+        "INSERT INTO orders VALUES (999999, 1, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, -10, 'none', NULL)",  # negative amount
         "INSERT INTO orders SELECT * FROM orders LIMIT 1",  # duplicate key
         "UPDATE customers SET email_opt_in = 7 WHERE customer_id = 1",  # not a boolean
     ],

@@ -19,7 +19,9 @@ HUBSPOT = {"prospecting": 0.2, "qualification": 0.4, "needs_analysis": 0.6, "pro
 
 @lru_cache(maxsize=2)
 def make_world(seed: int):
-    return ck.simulate("pschse", customers=2000, seed=seed, progress=False)
+    # 3,000 customers: the "start of day" slip differs from the right answer only when deals moved
+    # on 30 June, and with 2,000 customers (world version 2) seed 1 had no change that day.
+    return ck.simulate("pschse", customers=3000, seed=seed, progress=False)
 
 
 @pytest.fixture(params=SEEDS, scope="module")

@@ -64,8 +64,13 @@ def test_a_learners_right_answer_is_accepted(checks, world, name, answer):
     assert result.correct, result.message
 
 
-def test_a_badly_resolved_complaint_goes_with_lower_retention(checks):
-    assert checks.expected("retention_gap") < 0  # the simulated world's service failures raise churn
+def test_a_badly_resolved_complaint_goes_with_lower_retention(world):
+    # The world's mechanism, judged on its truth: a complaint resolved badly raises churn. (The
+    # learner's observed gap estimates it with noise: on seed 21's 2,500 customers, about 70 orders
+    # were resolved badly and the observed gap is about 0, so the lesson asks to read its interval.)
+    truth = ck.analytics.true_service_and_retention(world.orders, world.cases, world.truth.cases,
+                                                     world.truth.phases, as_of=world.observed_until)
+    assert truth.set_index("experience").loc["resolved_badly", "difference"] < -0.03
 
 
 WRONG = [
