@@ -22,7 +22,7 @@ town is no proof, and the match needs an email, a phone or a birth year to back 
 
 from __future__ import annotations
 
-__all__ = ["MAX_CHANCE", "chance_codes", "chance_agreements"]
+__all__ = ["MAX_CHANCE", "EQUAL_FIELDS", "chance_codes", "chance_agreements"]
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ from crmkit.analytics.identity_blocking import value_codes
 # links at 100k than it saves false ones, a looser 1.0 lets precision at 100k fall to 0.94.
 MAX_CHANCE = 0.3
 
-_EQUAL_FIELDS = ("email", "phone", "city", "birth_year")
+EQUAL_FIELDS = ("email", "phone", "city", "birth_year")
 
 
 def _shares(codes: np.ndarray, n: int) -> np.ndarray:
@@ -47,21 +47,24 @@ def _shares(codes: np.ndarray, n: int) -> np.ndarray:
     return np.append((counts - 1) / max(n - 1, 1), 1.0)
 
 
-def chance_codes(norm: pd.DataFrame) -> dict:
+def chance_codes(norm: pd.DataFrame, field_codes: dict | None = None) -> dict:
     """What :func:`chance_agreements` needs of each record, coded once for all pairs.
 
+    ``field_codes`` may give the integer codes (-1: missing) of email, phone, city and
+    birth_year already made for the scores: coding millions of strings twice is seconds.
     Returns a dict: ``first`` and ``last`` (name-part codes in ONE space, so a first name can
     meet a last name; -1: missing), ``part_share`` (share of records carrying each name part,
     as first or last name), ``records``, and per equality field ``(codes, shares)``.
     """
+    field_codes = field_codes or {}
     n = len(norm)
     parts = value_codes(pd.concat([norm["first_name"], norm["last_name"]], ignore_index=True))
     first, last = parts[:n], parts[n:]
     # A record whose first and last names are the same part counts once for it.
     holders = np.concatenate([first, np.where(last == first, -1, last)])
     coded = {"first": first, "last": last, "part_share": _shares(holders, n), "records": n}
-    for field in _EQUAL_FIELDS:
-        codes = value_codes(norm[field])
+    for field in EQUAL_FIELDS:
+        codes = field_codes[field] if field in field_codes else value_codes(norm[field])
         coded[field] = (codes, _shares(codes, n))
     return coded
 
@@ -111,7 +114,7 @@ def chance_agreements(coded: dict, left: np.ndarray, right: np.ndarray, sims: di
     1.0
     """
     u = _name_chance(coded, left, right, sims["name"] == 1.0)
-    for field in _EQUAL_FIELDS:
+    for field in EQUAL_FIELDS:
         codes, shares = coded[field]
         u = u * np.where(sims[field] == 1.0, shares[codes[left]], 1.0)
     return (coded["records"] - 1) * u

@@ -17,7 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from crmkit.analytics.identity_blocking import value_codes
-from crmkit.analytics.identity_chance import MAX_CHANCE, chance_agreements, chance_codes
+from crmkit.analytics.identity_chance import EQUAL_FIELDS, MAX_CHANCE, chance_agreements, chance_codes
 from crmkit.errors import DataError
 
 # How much each field's agreement counts in a pair's score. Names and email carry most of
@@ -80,6 +80,11 @@ def _equal(codes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray
     """1 where a pair's two values agree, 0 where they differ, NaN where either is missing."""
     a, b = codes[left], codes[right]
     return np.where((a < 0) | (b < 0), np.nan, (a == b).astype(float))
+
+
+def _chance_codes(norm: pd.DataFrame, coded: dict) -> dict:
+    """:func:`chance_codes`, reusing the field codes of :func:`_field_codes` (the same values, coded once)."""
+    return chance_codes(norm, {field: coded[field][0] for field in EQUAL_FIELDS})
 
 
 def _weighted_score(sims: dict, weights: dict) -> np.ndarray:
@@ -152,7 +157,7 @@ def score_pairs(norm: pd.DataFrame, pairs: pd.DataFrame, weights: dict | None = 
     extra = pd.DataFrame({"record_left": ids.take(left).reset_index(drop=True),
                           "record_right": ids.take(right).reset_index(drop=True), **sims,
                           "score": _weighted_score(sims, weights),
-                          "chance": chance_agreements(chance_codes(norm), left, right, sims)}, copy=False)
+                          "chance": chance_agreements(_chance_codes(norm, coded), left, right, sims)}, copy=False)
     # One concat of uncopied columns instead of a column insert per field: at millions of
     # pairs, copying the table is a good share of the time.
     out = pairs.reset_index(drop=True).drop(columns=extra.columns, errors="ignore")
@@ -225,7 +230,7 @@ def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weight
     if max_chance is not None and not max_chance >= 0:
         raise DataError(f"max_chance = {max_chance!r}: must be 0 or more (or None: no limit)")
     coded = _field_codes(norm)
-    chance = None if max_chance is None else (chance_codes(norm), max_chance)
+    chance = None if max_chance is None else (_chance_codes(norm, coded), max_chance)
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     matches = np.zeros(len(left), dtype=bool)
     for start in range(0, len(left), _CHUNK):
