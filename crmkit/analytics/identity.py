@@ -8,12 +8,14 @@ Resolving identities takes four steps, each a small function here:
 2. **block**: only compare records that share a cheap key (same email, same phone, same
    name, or same name start in the same city), instead of every pair;
 3. **score** each candidate pair with string similarity (rapidfuzz) and keep the pairs
-   whose score reaches a threshold;
+   whose score reaches a threshold, unless their agreement is common enough to happen by
+   chance (a frequent name in a big town, with nothing else to back it);
 4. **cluster** the matched pairs into entities (connected components: if A matches B and
    B matches C, all three are one person).
 
-Steps 2 and 3 live in :mod:`crmkit.analytics.identity_blocking` and
-:mod:`crmkit.analytics.identity_scoring` (their functions are importable from here too);
+Steps 2 and 3 live in :mod:`crmkit.analytics.identity_blocking`,
+:mod:`crmkit.analytics.identity_scoring` and :mod:`crmkit.analytics.identity_chance`
+(their functions are importable from here too);
 ``match_quality`` (:mod:`crmkit.analytics.identity_quality`) grades a result against the
 true links, and ``defect_sweep`` (:mod:`crmkit.analytics.identity_sweep`) repeats that on
 messier data.
@@ -33,6 +35,7 @@ from crmkit.analytics._checks import require_columns
 # Steps 2 and 3 live in their own modules; imported here so that the whole resolution
 # can be imported from this one.
 from crmkit.analytics.identity_blocking import candidate_pairs
+from crmkit.analytics.identity_chance import MAX_CHANCE
 from crmkit.analytics.identity_scoring import FIELD_WEIGHTS, match_mask, score_pairs
 from crmkit.errors import DataError
 
@@ -108,7 +111,7 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 def resolve_identities(source_records: pd.DataFrame, threshold: float = 85.0,
-                       weights: dict | None = None) -> pd.DataFrame:
+                       weights: dict | None = None, max_chance: float | None = MAX_CHANCE) -> pd.DataFrame:
     """Group source records into entities (people), by blocking, scoring and clustering.
 
     Parameters
@@ -121,6 +124,11 @@ def resolve_identities(source_records: pd.DataFrame, threshold: float = 85.0,
         same person. Higher: fewer false merges, more missed links.
     weights : dict, optional
         Field weights of the score (default ``FIELD_WEIGHTS``).
+    max_chance : float or None, default ``MAX_CHANCE`` (0.3)
+        A pair is only linked when fewer records than this would agree with it as well by
+        chance (:func:`~crmkit.analytics.identity_chance.chance_agreements`): two records
+        with a common name and nothing else in common are not the same person for that. None:
+        the score alone decides (what a small world gets away with, a big one does not).
 
     Returns
     -------
@@ -140,7 +148,7 @@ def resolve_identities(source_records: pd.DataFrame, threshold: float = 85.0,
         raise DataError(f"threshold = {threshold!r}: must be between 0 and 100")
     norm = normalise_records(source_records)
     pairs = candidate_pairs(norm)
-    match = pairs[match_mask(norm, pairs, threshold, weights)]  # score_pairs(...)["score"] >= threshold
+    match = pairs[match_mask(norm, pairs, threshold, weights, max_chance)]  # score and chance both pass
     labels = _components(len(norm), match["left"].to_numpy(), match["right"].to_numpy())
     # Numbered by first appearance, so entity ids read in record order.
     return pd.DataFrame({"source_record_id": norm["source_record_id"], "entity_id": pd.factorize(labels)[0]})

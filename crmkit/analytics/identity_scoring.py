@@ -2,7 +2,9 @@
 
 Each field of a candidate pair (from :func:`~crmkit.analytics.identity.candidate_pairs`)
 gets a similarity from 0 to 1: names and emails by string similarity (rapidfuzz), phone,
-city and birth year by equality. Their weighted mean is the pair's score (0 to 100).
+city and birth year by equality. Their weighted mean is the pair's score (0 to 100). A pair
+is a match when its score reaches the threshold AND its agreement is rare enough not to be
+chance (:mod:`crmkit.analytics.identity_chance`: a common name alone proves little).
 :mod:`crmkit.analytics.identity` re-exports :func:`score_pairs` and ``FIELD_WEIGHTS``.
 """
 
@@ -15,6 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from crmkit.analytics.identity_blocking import value_codes
+from crmkit.analytics.identity_chance import EQUAL_FIELDS, MAX_CHANCE, chance_agreements, chance_codes
 from crmkit.errors import DataError
 
 # How much each field's agreement counts in a pair's score. Names and email carry most of
@@ -79,6 +82,11 @@ def _equal(codes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray
     return np.where((a < 0) | (b < 0), np.nan, (a == b).astype(float))
 
 
+def _chance_codes(norm: pd.DataFrame, coded: dict) -> dict:
+    """:func:`chance_codes`, reusing the field codes of :func:`_field_codes` (the same values, coded once)."""
+    return chance_codes(norm, {field: coded[field][0] for field in EQUAL_FIELDS})
+
+
 def _weighted_score(sims: dict, weights: dict) -> np.ndarray:
     """Weighted mean (0..100) of the similarities each pair has; 0 when it has none."""
     total, weight = np.zeros(len(sims["name"])), np.zeros(len(sims["name"]))
@@ -114,7 +122,7 @@ def score_pairs(norm: pd.DataFrame, pairs: pd.DataFrame, weights: dict | None = 
     ----------
     norm : DataFrame
         The output of :func:`~crmkit.analytics.identity.normalise_records` (reads
-        source_record_id, full_name, email, phone, city, birth_year).
+        source_record_id, first_name, last_name, full_name, email, phone, city, birth_year).
     pairs : DataFrame
         Columns ``left`` and ``right`` (row positions in ``norm``), e.g. from
         :func:`~crmkit.analytics.identity.candidate_pairs`.
@@ -125,12 +133,15 @@ def score_pairs(norm: pd.DataFrame, pairs: pd.DataFrame, weights: dict | None = 
     -------
     DataFrame
         ``pairs`` with the source_record_id of each side (``record_left``,
-        ``record_right``), one similarity column per field (0..1, NaN when missing) and
-        ``score`` (0..100).
+        ``record_right``), one similarity column per field (0..1, NaN when missing),
+        ``score`` (0..100) and ``chance``: how many records would agree with the left one
+        this well by chance (see :func:`~crmkit.analytics.identity_chance.chance_agreements`;
+        a match needs it at most ``MAX_CHANCE``).
 
     Examples
     --------
-    >>> norm = pd.DataFrame({"source_record_id": [1, 2], "full_name": ["ann lee", "anne lee"],
+    >>> norm = pd.DataFrame({"source_record_id": [1, 2], "first_name": ["ann", "anne"], "last_name": ["lee", "lee"],
+    ...                      "full_name": ["ann lee", "anne lee"],
     ...                      "email": ["ann@x.org", "ann@x.org"], "phone": [None, "5550101"],
     ...                      "city": ["oslo", "oslo"], "birth_year": [None, 1980.0]})
     >>> scored = score_pairs(norm, pd.DataFrame({"left": [0], "right": [1]}))
@@ -145,15 +156,18 @@ def score_pairs(norm: pd.DataFrame, pairs: pd.DataFrame, weights: dict | None = 
     ids = norm["source_record_id"]
     extra = pd.DataFrame({"record_left": ids.take(left).reset_index(drop=True),
                           "record_right": ids.take(right).reset_index(drop=True), **sims,
-                          "score": _weighted_score(sims, weights)}, copy=False)
+                          "score": _weighted_score(sims, weights),
+                          "chance": chance_agreements(_chance_codes(norm, coded), left, right, sims)}, copy=False)
     # One concat of uncopied columns instead of a column insert per field: at millions of
     # pairs, copying the table is a good share of the time.
     out = pairs.reset_index(drop=True).drop(columns=extra.columns, errors="ignore")
     return pd.concat([out, extra], axis=1)
 
 
-def _chunk_matches(coded: dict, left: np.ndarray, right: np.ndarray, threshold: float, weights: dict) -> np.ndarray:
-    """Whether each pair's score reaches ``threshold``, asking rapidfuzz only when needed."""
+def _chunk_matches(coded: dict, left: np.ndarray, right: np.ndarray, threshold: float, weights: dict,
+                   chance: tuple) -> np.ndarray:
+    """Whether each pair's score reaches ``threshold`` (asking rapidfuzz only when needed)
+    and its chance agreements stay within the limit (``chance``: codes and limit, or None)."""
     # Start from the best case: every name and email that both records have agrees fully.
     sims = {field: _equal(codes, left, right) if texts is None else _both_present(codes, left, right)
             for field, (codes, texts) in coded.items()}
@@ -167,14 +181,22 @@ def _chunk_matches(coded: dict, left: np.ndarray, right: np.ndarray, threshold: 
         rows, sims = rows[hopeful], {name: sim[hopeful] for name, sim in sims.items()}
         todo = np.flatnonzero(~np.isnan(sims[field]))
         sims[field][todo] = _similarity(*coded[field], left[rows[todo]], right[rows[todo]])
+    reach = _weighted_score(sims, weights) >= threshold
+    rows, sims = rows[reach], {name: sim[reach] for name, sim in sims.items()}
+    if chance is not None:
+        codes, limit = chance
+        rows = rows[chance_agreements(codes, left[rows], right[rows], sims) <= limit]
     matches = np.zeros(len(left), dtype=bool)
-    matches[rows[_weighted_score(sims, weights) >= threshold]] = True
+    matches[rows] = True
     return matches
 
 
-def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weights: dict | None = None) -> np.ndarray:
-    """Whether each pair scores at least ``threshold``: the same answer as
-    ``score_pairs(norm, pairs, weights)["score"] >= threshold``, without building the table.
+def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weights: dict | None = None,
+               max_chance: float | None = MAX_CHANCE) -> np.ndarray:
+    """Whether each pair is a match: it scores at least ``threshold`` and its chance
+    agreements are at most ``max_chance``. The same answer as ``(scored["score"] >= threshold)
+    & (scored["chance"] <= max_chance)`` with ``scored = score_pairs(norm, pairs, weights)``,
+    without building the table.
 
     Used by :func:`~crmkit.analytics.identity.resolve_identities`: the pairs go through in
     chunks (memory stays small at millions of pairs), and a pair whose phone, city and
@@ -186,6 +208,9 @@ def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weight
         As for :func:`score_pairs`.
     threshold : float
         The score (0 to 100) a pair needs to be a match.
+    max_chance : float or None, default ``MAX_CHANCE``
+        The most records that may agree with a pair this well by chance (see
+        :mod:`~crmkit.analytics.identity_chance`); None: the score alone decides.
 
     Returns
     -------
@@ -194,17 +219,21 @@ def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weight
 
     Examples
     --------
-    >>> norm = pd.DataFrame({"source_record_id": [1, 2, 3], "full_name": ["ann lee", "anne lee", "bob ray"],
+    >>> norm = pd.DataFrame({"source_record_id": [1, 2, 3], "first_name": ["ann", "anne", "bob"],
+    ...                      "last_name": ["lee", "lee", "ray"], "full_name": ["ann lee", "anne lee", "bob ray"],
     ...                      "email": ["ann@x.org", "ann@x.org", None], "phone": [None, "5550101", "5550199"],
     ...                      "city": ["oslo", "oslo", "rome"], "birth_year": [None, 1980.0, 1970.0]})
     >>> match_mask(norm, pd.DataFrame({"left": [0, 1], "right": [1, 2]}), threshold=85).tolist()
     [True, False]
     """
     weights = _checked_weights(weights)
+    if max_chance is not None and not max_chance >= 0:
+        raise DataError(f"max_chance = {max_chance!r}: must be 0 or more (or None: no limit)")
     coded = _field_codes(norm)
+    chance = None if max_chance is None else (_chance_codes(norm, coded), max_chance)
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     matches = np.zeros(len(left), dtype=bool)
     for start in range(0, len(left), _CHUNK):
         part = slice(start, start + _CHUNK)
-        matches[part] = _chunk_matches(coded, left[part], right[part], threshold, weights)
+        matches[part] = _chunk_matches(coded, left[part], right[part], threshold, weights, chance)
     return matches
