@@ -8,7 +8,7 @@ from functools import lru_cache
 import pytest
 
 import crmkit as ck
-from crmkit.explore.value_chain import cost_to_serve_concentration, profile_completeness, repeat_rate
+from crmkit.explore.value_chain import building_block_evidence, cost_to_serve_concentration, profile_completeness, repeat_rate
 from crmkit.teach.lessons import checks
 from tests.teach.lessons.helpers import assert_mistakes
 
@@ -74,5 +74,33 @@ def test_repeat_rate(lesson, world):
         "reversed": len(buyers[year - 1] & buyers[year]) / len(buyers[year]),
         "all_customers": len(buyers[year - 1] & buyers[year]) / len(world.customers),
         "wrong_years": len(buyers[year - 2] & buyers[year - 1]) / len(buyers[year - 2]),
+        "percent": 100 * right,
+    })
+
+
+def test_customers_in_several_systems(lesson, world):
+    records = world.source_records.merge(world.truth.source_links, on="source_record_id")
+    systems = records.groupby("customer_id").source_system.nunique()
+    right = (systems >= 2).mean()
+    assert 0 < right < 1
+    assert_mistakes(lesson, "customers_in_several_systems", right, {
+        "records_not_systems": (records.groupby("customer_id").size() >= 2).mean(),
+        "all_customers": (systems >= 2).sum() / len(world.customers),
+        "record_level": records.customer_id.map(systems >= 2).mean(),
+        "count": int((systems >= 2).sum()),
+        "percent": 100 * right,
+    })
+
+
+def test_lead_conversion(lesson, world):
+    leads = world.leads
+    converted = (leads.status == "converted").sum()
+    right = converted / len(leads)
+    evidence = building_block_evidence(world).set_index("key")
+    assert right == pytest.approx(evidence.loc["processes", "value"])  # the self-assessment quotes the same figure
+    assert_mistakes(lesson, "lead_conversion", right, {
+        "closed_only": converted / leads.status.isin(["converted", "unqualified"]).sum(),
+        "per_customer": converted / len(world.customers),
+        "count": int(converted),
         "percent": 100 * right,
     })
