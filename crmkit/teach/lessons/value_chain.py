@@ -4,8 +4,10 @@
 Customer portfolio analysis (how much of the cost to serve the costliest buyers absorb,
 Buttle's "cost magnets"), customer intimacy and Gartner's information block (how many
 customer records are complete), Gartner's metrics block (the repeat rate), Buttle's data and
-IT condition (how many customers' records are spread over several systems) and one score of
-the Gartner self-assessment checked against the data (the processes block: lead conversion).
+IT condition (how many customers' records are spread over several systems), the four
+supporting conditions in a self-assessment (how far they trail the primary stages) and one
+score of the Gartner self-assessment checked against the data (the processes block: lead
+conversion).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit import frameworks
+from crmkit.frameworks.assessment import assess
 from crmkit.teach import Exercise, Mistake
 
-__all__ = ["EXERCISES", "COST_COLUMNS"]
+__all__ = ["EXERCISES", "COST_COLUMNS", "CHAIN_EXAMPLE_SCORES", "condition_gap"]
 
 #: The cost-to-serve columns of ``customer_costs``.
 COST_COLUMNS = ["delivery_cost", "service_cost", "payment_cost", "marketing_cost", "returns_cost"]
@@ -190,6 +194,59 @@ SEVERAL_SYSTEMS = Exercise(
     ])
 
 
+# --- the four supporting conditions in a self-assessment ---------------------------------------------
+
+#: An invented self-assessment of PSCHSE on Buttle's value chain (for teaching only): a chain planned
+#: well on conditions not yet built. Stage and condition keys as in buttle_value_chain.yaml.
+CHAIN_EXAMPLE_SCORES = {"customer_portfolio_analysis": 3, "customer_intimacy": 3, "network_development": 4,
+                        "value_proposition_development": 4, "manage_customer_lifecycle": 3,
+                        "leadership_and_culture": 3, "data_and_it": 2, "people": 2, "processes": 3}
+
+
+def _chain_table(scores) -> pd.DataFrame:
+    conditions = {condition.key for condition in frameworks.load("buttle_value_chain").conditions}
+    table = assess(scores, framework="buttle_value_chain", conditions=True)
+    return table.assign(is_condition=table["key"].isin(conditions))
+
+
+def condition_gap(scores) -> float:
+    """Mean score of the primary stages minus the mean score of the supporting conditions.
+
+    >>> condition_gap(CHAIN_EXAMPLE_SCORES)
+    0.9
+    """
+    table = _chain_table(scores)
+    means = table.groupby("is_condition")["score"].mean()
+    return round(float(means[False] - means[True]), 10)
+
+
+def _example_parts() -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The example's scores: the stages, the conditions and all nine blocks."""
+    table = _chain_table(CHAIN_EXAMPLE_SCORES)
+    return table.loc[~table["is_condition"], "score"], table.loc[table["is_condition"], "score"], table["score"]
+
+
+CONDITION_GAP = Exercise(
+    "condition_gap",
+    "Buttle's supporting conditions carry every primary stage. In the example self-assessment of the value chain "
+    "(`assess(chain_scores, framework='buttle_value_chain', conditions=True)`), how many points **below** the mean "
+    "score of the **five primary stages** is the mean score of the **four supporting conditions**? Give a positive "
+    "number when the conditions score lower.",
+    reference=lambda w: condition_gap(CHAIN_EXAMPLE_SCORES),
+    mistakes=[
+        Mistake("reversed", "You subtracted the other way round (or compared the gap column, which runs opposite to "
+                "the score): take the stages' mean minus the conditions' mean.",
+                answer=lambda w: -condition_gap(CHAIN_EXAMPLE_SCORES)),
+        Mistake("all_nine", "You compared the stages with the mean of all nine blocks; the stages are in it too. "
+                "Average the four conditions only (leadership_and_culture, data_and_it, people, processes).",
+                answer=lambda w: float(_example_parts()[0].mean() - _example_parts()[2].mean())),
+        Mistake("lowest_condition", "You took the lowest condition, not the conditions' mean.",
+                answer=lambda w: float(_example_parts()[0].mean() - _example_parts()[1].min())),
+        Mistake("sums", "You compared the totals, but there are five stages and four conditions: compare the means.",
+                answer=lambda w: float(_example_parts()[0].sum() - _example_parts()[1].sum())),
+    ])
+
+
 # --- the Gartner self-assessment: a score checked against the data (CRM processes) -------------------
 
 
@@ -219,4 +276,4 @@ LEAD_CONVERSION = Exercise(
     ])
 
 
-EXERCISES = [COST_MAGNETS, COMPLETE, REPEAT, LEAD_CONVERSION, SEVERAL_SYSTEMS]
+EXERCISES = [COST_MAGNETS, COMPLETE, REPEAT, LEAD_CONVERSION, CONDITION_GAP, SEVERAL_SYSTEMS]

@@ -10,6 +10,7 @@ import pytest
 import crmkit as ck
 from crmkit.explore.value_chain import building_block_evidence, cost_to_serve_concentration, profile_completeness, repeat_rate
 from crmkit.teach.lessons import checks
+from crmkit.teach.lessons.value_chain import CHAIN_EXAMPLE_SCORES, condition_gap
 from tests.teach.lessons.helpers import assert_mistakes
 
 SEEDS = (1, 2)
@@ -103,4 +104,23 @@ def test_lead_conversion(lesson, world):
         "per_customer": converted / len(world.customers),
         "count": int(converted),
         "percent": 100 * right,
+    })
+
+
+@pytest.mark.parametrize("scores, gap", [
+    (CHAIN_EXAMPLE_SCORES, (3 + 3 + 4 + 4 + 3) / 5 - (3 + 2 + 2 + 3) / 4),
+    ({**dict.fromkeys(CHAIN_EXAMPLE_SCORES, 4), "leadership_and_culture": 1, "processes": 5}, 4 - (1 + 4 + 4 + 5) / 4),
+])
+def test_condition_gap_is_the_stages_mean_minus_the_conditions_mean(scores, gap):
+    assert condition_gap(scores) == pytest.approx(gap)
+
+
+def test_condition_gap(lesson):
+    stages, conditions = [3, 3, 4, 4, 3], [3, 2, 2, 3]
+    right = sum(stages) / 5 - sum(conditions) / 4
+    assert_mistakes(lesson, "condition_gap", right, {
+        "reversed": -right,
+        "all_nine": sum(stages) / 5 - sum(stages + conditions) / 9,
+        "lowest_condition": sum(stages) / 5 - min(conditions),
+        "sums": sum(stages) - sum(conditions),
     })
