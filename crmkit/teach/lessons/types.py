@@ -2,8 +2,9 @@
 
 One exercise per type, each answered from the learner's own world: strategic (who is not
 worth serving at today's terms), operational (the sales forecast from the open pipeline),
-analytical (how concentrated revenue is) and collaborative in its second reading (what a
-campaign run with a partner firm brought in).
+analytical (how concentrated revenue is), collaborative in its first reading (how many
+customers reach the company through more than one interaction point) and in its second
+(what a campaign run with a partner firm brought in).
 """
 
 from __future__ import annotations
@@ -165,4 +166,49 @@ JOINT = Exercise(
     ])
 
 
-EXERCISES = [UNPROFITABLE, PIPELINE, TOP20, JOINT]
+# --- collaborative, first reading: the interaction points a customer uses ----------------------------
+
+
+def _channels_per_customer(w) -> pd.Series:
+    known = w.interactions.dropna(subset=["customer_id"])  # anonymous web visits belong to nobody known
+    return known.groupby("customer_id")["channel"].nunique()
+
+
+def multichannel_share(w) -> float:
+    return float((_channels_per_customer(w) > 1).mean())
+
+
+def _orders_after_several_channels(w) -> float:
+    from crmkit.analytics import order_touchpoints
+    from crmkit.analytics.crm_types import channels_before_orders
+
+    return float((channels_before_orders(order_touchpoints(w.interactions, w.orders), w.orders)["channels"] >= 2).mean())
+
+
+MULTICHANNEL = Exercise(
+    "multichannel_customers",
+    "Collaborative CRM in its first reading manages the interaction points between the company and its customers. "
+    "In `interactions`, keep the rows with a known `customer_id` and count the **different channels** each "
+    "customer has had contacts on. What **share of these customers** had contacts on **more than one channel**? "
+    "Give a share between 0 and 1.",
+    reference=multichannel_share,
+    mistakes=[
+        Mistake("interactions_not_channels", "You counted customers with more than one interaction (or more than one "
+                "kind of interaction); two visits to the web shop are still one interaction point. Count the "
+                "different channels: groupby('customer_id')['channel'].nunique().",
+                answer=lambda w: float((w.interactions.dropna(subset=["customer_id"]).groupby("customer_id").size() > 1).mean())),
+        Mistake("at_least_one", "You counted the customers with at least one channel, which is every customer in the "
+                "table. The question asks for more than one: > 1.",
+                answer=lambda w: float((_channels_per_customer(w) >= 1).mean())),
+        Mistake("orders_not_customers", "You measured orders (the share of orders that followed contacts on two or "
+                "more channels, as in the picture above); the question counts customers over their whole history.",
+                answer=_orders_after_several_channels),
+        Mistake("count", "You counted the customers; the question asks for their share: divide by the number of "
+                "customers with an interaction (or take .mean() of the true/false test).",
+                answer=lambda w: float((_channels_per_customer(w) > 1).sum())),
+        Mistake("percent", "Right figure, wrong unit: give a share between 0 and 1, not a percentage.",
+                matches=_as_percent(multichannel_share)),
+    ])
+
+
+EXERCISES = [UNPROFITABLE, PIPELINE, TOP20, MULTICHANNEL, JOINT]

@@ -88,3 +88,22 @@ def test_an_unknown_wrong_answer_is_told_what_differs(lesson):
     result = lesson.check("open_pipeline_forecast", 1.0)
     assert result.status == "wrong_value" and "lower" in result.message
     assert lesson.check("unprofitable_buyers", pd.Series([0.1])).status == "wrong_form"
+
+
+def test_multichannel_customers(lesson, world):
+    known = world.interactions[world.interactions.customer_id.notna()]
+    channels = known.groupby("customer_id").channel.nunique()
+    right = (channels > 1).sum() / len(channels)
+    from crmkit.analytics import order_touchpoints
+    touches = order_touchpoints(world.interactions, world.orders)
+    per_order = touches.groupby("order_id").channel.nunique().reindex(world.orders.order_id, fill_value=0)
+    messages = assert_mistakes(lesson, "multichannel_customers", right, {
+        "interactions_not_channels": (known.groupby("customer_id").size() > 1).mean(),
+        "at_least_one": (channels >= 1).mean(),
+        "orders_not_customers": (per_order >= 2).mean(),
+        "count": int((channels > 1).sum()),
+        "percent": 100 * right,
+    })
+    assert "nunique" in messages["interactions_not_channels"]
+    # a customer reached on one channel only is rare but real: the share is a share, not 1
+    assert 0 < right < 1

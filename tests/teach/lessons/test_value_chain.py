@@ -8,8 +8,9 @@ from functools import lru_cache
 import pytest
 
 import crmkit as ck
-from crmkit.explore.value_chain import cost_to_serve_concentration, profile_completeness, repeat_rate
+from crmkit.explore.value_chain import building_block_evidence, cost_to_serve_concentration, profile_completeness, repeat_rate
 from crmkit.teach.lessons import checks
+from crmkit.teach.lessons.value_chain import CHAIN_EXAMPLE_SCORES, condition_gap
 from tests.teach.lessons.helpers import assert_mistakes
 
 SEEDS = (1, 2)
@@ -75,4 +76,51 @@ def test_repeat_rate(lesson, world):
         "all_customers": len(buyers[year - 1] & buyers[year]) / len(world.customers),
         "wrong_years": len(buyers[year - 2] & buyers[year - 1]) / len(buyers[year - 2]),
         "percent": 100 * right,
+    })
+
+
+def test_customers_in_several_systems(lesson, world):
+    records = world.source_records.merge(world.truth.source_links, on="source_record_id")
+    systems = records.groupby("customer_id").source_system.nunique()
+    right = (systems >= 2).mean()
+    assert 0 < right < 1
+    assert_mistakes(lesson, "customers_in_several_systems", right, {
+        "records_not_systems": (records.groupby("customer_id").size() >= 2).mean(),
+        "all_customers": (systems >= 2).sum() / len(world.customers),
+        "record_level": records.customer_id.map(systems >= 2).mean(),
+        "count": int((systems >= 2).sum()),
+        "percent": 100 * right,
+    })
+
+
+def test_lead_conversion(lesson, world):
+    leads = world.leads
+    converted = (leads.status == "converted").sum()
+    right = converted / len(leads)
+    evidence = building_block_evidence(world).set_index("key")
+    assert right == pytest.approx(evidence.loc["processes", "value"])  # the self-assessment quotes the same figure
+    assert_mistakes(lesson, "lead_conversion", right, {
+        "closed_only": converted / leads.status.isin(["converted", "unqualified"]).sum(),
+        "per_customer": converted / len(world.customers),
+        "count": int(converted),
+        "percent": 100 * right,
+    })
+
+
+@pytest.mark.parametrize("scores, gap", [
+    (CHAIN_EXAMPLE_SCORES, (3 + 3 + 4 + 4 + 3) / 5 - (3 + 2 + 2 + 3) / 4),
+    ({**dict.fromkeys(CHAIN_EXAMPLE_SCORES, 4), "leadership_and_culture": 1, "processes": 5}, 4 - (1 + 4 + 4 + 5) / 4),
+])
+def test_condition_gap_is_the_stages_mean_minus_the_conditions_mean(scores, gap):
+    assert condition_gap(scores) == pytest.approx(gap)
+
+
+def test_condition_gap(lesson):
+    stages, conditions = [3, 3, 4, 4, 3], [3, 2, 2, 3]
+    right = sum(stages) / 5 - sum(conditions) / 4
+    assert_mistakes(lesson, "condition_gap", right, {
+        "reversed": -right,
+        "all_nine": sum(stages) / 5 - sum(stages + conditions) / 9,
+        "lowest_condition": sum(stages) / 5 - min(conditions),
+        "sums": sum(stages) - sum(conditions),
     })
