@@ -16,6 +16,8 @@ from crmkit.world.ops.finance_billing import CARD, TRANSFER, observed_orders
 from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.vocabulary import category_dtype, terms
 
+CENT = 0.01  # fixed: the smallest amount of money; a gross amount is at least this when it divides
+
 
 def refunds(context, config) -> pd.DataFrame:
     """One refund per returned order: the value of one of its lines, after the order's discount.
@@ -34,10 +36,10 @@ def refunds(context, config) -> pd.DataFrame:
     first = np.searchsorted(item_order, returned)
     count = np.searchsorted(item_order, returned, side="right") - first
     line = first + np.floor(rng.random(len(returned)) * count).astype(np.int64)
-    share = o["net"][returned] / np.maximum(o["gross"][returned], 0.01)
+    share = o["net"][returned] / np.maximum(o["gross"][returned], CENT)
     amount = np.minimum(round_money(items["line_amount"].to_numpy()[line] * share), o["net"][returned])
     wait = model_number("refund_min_days")  # the goods come back first
-    when = o["time"][returned] + wait + rng.exponential(max(config.returns.mean_days - wait, 0.01), len(returned))
+    when = o["time"][returned] + wait + rng.exponential(max(config.returns.mean_days - wait, model_number("refund_min_spread_days")), len(returned))
     keep = when < context.timeline.observed_end
     returned, amount, when = returned[keep], amount[keep], when[keep]
     order = np.argsort(when, kind="stable")
