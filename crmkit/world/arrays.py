@@ -11,6 +11,18 @@ TRUTH_DECIMALS = 6  # fixed: the printed precision of hidden truths (rates, chan
 TINY = 1e-9  # fixed: a guard against dividing by zero and against rounding, far below any value that matters
 
 
+def mean_one_lognormal(rng, sigma, size=None) -> np.ndarray:
+    """Log-normal factors of mean 1 and log-sigma ``sigma``: exp of a normal of mean -sigma²/2.
+
+    The shift of the mean by half the variance is what makes the factors average 1, so
+    they change how spread the values are and not their mean.
+
+    >>> float(np.round(mean_one_lognormal(np.random.default_rng(0), 0.5, 200_000).mean(), 2))
+    1.0
+    """
+    return np.exp(rng.normal(-(sigma ** 2) / 2, sigma, size))
+
+
 def next_time_after(event_customer, event_time, customer, time) -> np.ndarray:
     """For each (customer, time), the first event time of that customer after it (inf if none).
 

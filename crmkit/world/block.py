@@ -16,6 +16,7 @@ import pandas as pd
 from crmkit._random import child_generator
 from crmkit.world import tables
 from crmkit.world.campaigns import member_status, responses
+from crmkit.world.codes import lists_of
 from crmkit.world.config import WorldConfig
 from crmkit.world.context import BlockContext, add_frames
 from crmkit.world.dictionary import conform, table_spec
@@ -81,7 +82,7 @@ def simulate_block(config: WorldConfig, index: int, entropy: int) -> dict[str, p
     for component in BLOCK_COMPONENTS:  # operational CRM: leads, deals, cases, feedback, billing, sources
         add_frames(frames, component(context), primary_key)
     # Typed here, in the worker, so the main process only numbers and writes.
-    return {name: conform(df, _spec(name), f"block {index}", keep=("_customer",)) for name, df in frames.items()}
+    return {name: conform(df, _spec(name), f"block {index}", keep=("_customer",), lists=lists_of(config)) for name, df in frames.items()}
 
 
 def _spec(name: str):

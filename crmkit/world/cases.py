@@ -92,7 +92,7 @@ RANGE_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_eq
 
 def _format_validation(exc: ValidationError, raw: dict, origin: str) -> str:
     first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    field = ".".join(str(part) for part in first["loc"])
     value = first.get("input")
     shown = "{...}" if isinstance(value, dict) else value.isoformat() if isinstance(value, dt.date) else repr(value)
     message = first["msg"].removeprefix("Value error, ")
@@ -105,6 +105,8 @@ def _format_validation(exc: ValidationError, raw: dict, origin: str) -> str:
         message += f"; allowed: {allowed}"
     others = len(exc.errors()) - 1
     tail = f" (and {others} more problem{'s' * (others > 1)})" if others else ""
+    if not first["loc"]:  # a check across sections, whose message names the settings itself
+        return f"{origin}: {message}{tail}"
     return f"{origin}: {field} = {shown}: {message}{tail}"
 
 

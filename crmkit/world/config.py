@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from crmkit.world.case_meta import Dataset, Levers
+from crmkit.world.codes import Codes, check_against as check_codes
 from crmkit.world.ops.finance import FinanceConfig
 from crmkit.world.ops.partners import PartnersConfig
 from crmkit.world.ops.sales_config import SalesConfig
@@ -125,7 +126,7 @@ class Service(Section):
     remark: Remark
     level: str = Field(description="Lever: which of `levels` the company runs.")
     levels: dict[str, ServiceLevel]
-    issue_mix: dict[str, Weight]
+    issue_mix: dict[str, Weight] = Field(description="Weights of the service issues (the world's codes.service_issue).")
     contact_rate: Probability = Field(description="Share of service issues the customer calls about.")
     dissatisfaction_decay: Probability = Field(description="Share of last month's grievance still felt this month.")
     recovery_churn_multiplier: Multiplier = Field(description="Churn multiplier after an issue put right well (below 1 means loyalty rose).")
@@ -134,8 +135,7 @@ class Service(Section):
     def _level(self):
         if self.level not in self.levels:
             raise ValueError(f"level {self.level!r} is not one of the levels: {', '.join(self.levels)}")
-        check_keys(self.issue_mix, "service_issue", "issue_mix")
-        return self
+        return self  # issue_mix names the world's own service issues: checked in crmkit.world.codes
 
 
 class Loyalty(Section):
@@ -246,6 +246,7 @@ class WorldConfig(Section):
     sources: SourcesConfig | None = None
     realism: RealismTargets | None = None  # what the world's cohort statistics must show
     words: Words | None = None  # what customers read and write, where they live (absent: the kit's words)
+    codes: Codes | None = None  # its service issues, case reasons, feedback topics (absent: the kit's)
     dataset: Dataset | None = None  # the case's shipped dataset; levers: a model company's strategy levers
     levers: Levers | None = None
 
@@ -276,6 +277,7 @@ class WorldConfig(Section):
         for partner in self.partners.items if self.partners else []:
             if partner.joint_campaign is not None and partner.joint_campaign not in plan:
                 raise ValueError(f"partners: joint_campaign {partner.joint_campaign!r} is not a campaign of the plan")
+        check_codes(self)
         for source in self.acquisition.paid_sources:
             if source not in terms("acquisition_source"):
                 raise ValueError(f"acquisition.paid_sources has {source!r}; allowed: {', '.join(terms('acquisition_source'))}")

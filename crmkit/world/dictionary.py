@@ -49,9 +49,13 @@ class Column:
 
     @property
     def dtype(self):
-        """The pandas dtype the column has in memory."""
+        """The pandas dtype the column has in memory (with the kit's vocabulary)."""
+        return self.dtype_in()
+
+    def dtype_in(self, lists: dict[str, tuple[str, ...]] | None = None):
+        """The pandas dtype in a world whose own vocabulary ``lists`` replace the kit's."""
         if self.type == "category":
-            return category_dtype(self.vocabulary)
+            return category_dtype(self.vocabulary, lists)
         return PANDAS_DTYPES[self.type]
 
     @property
@@ -126,13 +130,13 @@ def table_spec(name: str, truth: bool = False) -> Table:
     return tables[name]
 
 
-def _to_dtype(series: pd.Series, column: Column) -> pd.Series:
-    if series.dtype == column.dtype:  # already right: the common case after simulation
+def _to_dtype(series: pd.Series, column: Column, lists=None) -> pd.Series:
+    if series.dtype == column.dtype_in(lists):  # already right: the common case after simulation
         return series
     if column.type in ("timestamp", "date"):
         return pd.to_datetime(series).astype(TIME_UNIT)
     if column.type == "category":
-        return _to_category(series, column)
+        return _to_category(series, column, lists)
     if column.type == "bool":
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             return series.map({"True": True, "False": False, "1": True, "0": False, True: True, False: False}).astype(bool)
@@ -142,9 +146,9 @@ def _to_dtype(series: pd.Series, column: Column) -> pd.Series:
     return series.astype(column.dtype)
 
 
-def _to_category(series: pd.Series, column: Column) -> pd.Series:
+def _to_category(series: pd.Series, column: Column, lists=None) -> pd.Series:
     # One hash lookup gives both the codes and the unknown values (faster than isin + Categorical).
-    allowed = list(terms(column.vocabulary))
+    allowed = list(terms(column.vocabulary, lists))
     if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
         found = pc.index_in(pa.array(series.array), value_set=pa.array(allowed, pa.string()))
         codes = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -156,15 +160,17 @@ def _to_category(series: pd.Series, column: Column) -> pd.Series:
             f"column {column.name!r} has value {series[unknown].iloc[0]!r}, not in vocabulary "
             f"{column.vocabulary!r}: {describe_allowed(allowed)}"
         )
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=column.dtype), index=series.index, name=series.name)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=column.dtype_in(lists)), index=series.index, name=series.name)
 
 
-def conform(df: pd.DataFrame, table: Table, source: str = "table", keep: tuple[str, ...] = ()) -> pd.DataFrame:
+def conform(df: pd.DataFrame, table: Table, source: str = "table", keep: tuple[str, ...] = (),
+            lists: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
     """Return ``df`` with exactly the dictionary's columns, in order, with their dtypes.
 
     Raises :class:`DataError` naming the table, the column and the problem when a column
     is missing or its values cannot take the declared type. Columns named in ``keep``
-    (the engine's internal ``_customer``) are allowed and kept at the end.
+    (the engine's internal ``_customer``) are allowed and kept at the end. ``lists``: the
+    world's own vocabulary lists (its codes, see :func:`crmkit.world.codes.lists_of`).
     """
     kept = [c for c in keep if c in df.columns]
     check_columns(df, table, source, ignore=kept)
@@ -175,7 +181,7 @@ def conform(df: pd.DataFrame, table: Table, source: str = "table", keep: tuple[s
     for column in [*table.columns, *(Column(c, "int", "internal") for c in kept)]:
         series = df[column.name]
         try:
-            typed = _to_dtype(series, column)
+            typed = _to_dtype(series, column, lists)
         except (ValueError, TypeError) as exc:
             raise DataError(
                 f"{source}: column {table.name}.{column.name} cannot be read as {column.type}: {exc}"

@@ -26,6 +26,7 @@ from crmkit.world.block import BLOCK_SIZE, simulate_block
 from crmkit.world.budget import check_budget
 from crmkit.world.campaigns import campaigns_table
 from crmkit.world.cases import DEFAULT_CASE, load_config
+from crmkit.world.codes import lists_of
 from crmkit.world.config import WorldConfig
 from crmkit.world.dictionary import Table, conform, observed_tables, table_spec, truth_tables
 from crmkit.world.ops.components import GLOBAL_COMPONENTS
@@ -183,13 +184,13 @@ def global_tables(config: WorldConfig) -> dict[str, pd.DataFrame]:
     frames = {"products": products_table(config), "campaigns": campaigns_table(config)}
     for component in GLOBAL_COMPONENTS:
         frames.update(component(config))
-    return {name: conform(df, table_spec(name)) for name, df in frames.items()}
+    return {name: conform(df, table_spec(name), lists=lists_of(config)) for name, df in frames.items()}
 
 
-def _empty(name: str, truth: bool = False) -> pd.DataFrame:
+def _empty(name: str, config: WorldConfig, truth: bool = False) -> pd.DataFrame:
     """A table with no rows, for parts of the world the config leaves out."""
     spec = table_spec(name, truth=truth)
-    return conform(pd.DataFrame({c: [] for c in spec.column_names}), spec)
+    return conform(pd.DataFrame({c: [] for c in spec.column_names}), spec, lists=lists_of(config))
 
 
 def check_workers(workers: Any) -> int:
@@ -253,7 +254,7 @@ def simulate(source: str | Path | dict | WorldConfig = DEFAULT_CASE, customers: 
             parts[name].append(df)
     joined = {name: pd.concat(dfs, ignore_index=True) if len(dfs) > 1 else dfs[0] for name, dfs in parts.items()}
     observed = {**global_tables(config), **{k: v for k, v in joined.items() if not k.startswith("truth.")}}
-    observed = {name: observed.get(name, _empty(name)) for name in observed_tables()}
+    observed = {name: observed.get(name, _empty(name, config)) for name in observed_tables()}
     truth = {k.removeprefix("truth."): v for k, v in joined.items() if k.startswith("truth.")}
-    truth = {name: truth.get(name, _empty(name, truth=True)) for name in truth_tables()}
+    truth = {name: truth.get(name, _empty(name, config, truth=True)) for name in truth_tables()}
     return World(config, observed, truth)

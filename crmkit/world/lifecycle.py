@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from crmkit.world.arrays import rank_in_group
+from crmkit.world.codes import codes_of
 from crmkit.world.life_state import (
     AWARENESS,
     COMMITMENT,
@@ -54,7 +55,7 @@ class Lifecycle:
         level = self.config.service.levels[self.config.service.level]
         self.failure_rate, self.recovery_rate = level.failure_rate, level.recovery_rate
         mix = self.config.service.issue_mix
-        self.issue_codes = np.array([code_of("service_issue", k) for k in mix])
+        self.issue_codes = np.array([codes_of(self.config).code("service_issue", k) for k in mix])
         self.issue_probs = np.array(list(mix.values())) / sum(mix.values())
         pers = self.config.personalisation
         self.pers_rate = pers.purchase_rate_multiplier if pers.enabled else 1.0

@@ -23,6 +23,7 @@ from crmkit.world import duckdb_store as duck
 from crmkit.world import sqlite as sql
 from crmkit.world import world_version as versions
 from crmkit.world.cases import load_config
+from crmkit.world.codes import lists_of
 from crmkit.world.dictionary import Table, conform, observed_tables, truth_tables
 from crmkit.world.layout import (CONFIG_FILE, DATABASES, MANIFEST, PART_NAME, TRUTH_FOLDER, check_format,
                                  database_paths, detect_format)
@@ -57,7 +58,7 @@ def _load_folder(path: Path, format: str, verify: bool, with_truth: bool = True)
                             "folder belongs to another one; remove it or save the world again")
         jobs += [(path / TRUTH_FOLDER, spec, True) for spec in truth_tables().values()]
     try:
-        frames, sealed = _read_folder_tables(jobs, format, manifest, verify)
+        frames, sealed = _read_folder_tables(jobs, format, manifest, verify, lists_of(config))
     except DataError as exc:
         raise versions.with_version_hint(exc, manifest) from None
     tables = {name: df for (truth, name), df in frames.items() if not truth}
@@ -69,12 +70,13 @@ def _load_folder(path: Path, format: str, verify: bool, with_truth: bool = True)
     return config, tables, truth
 
 
-def _read_folder_tables(jobs, format: str, manifest: dict, verify: bool) -> tuple[dict, bool]:
+def _read_folder_tables(jobs, format: str, manifest: dict, verify: bool, lists: dict) -> tuple[dict, bool]:
     """Read every table of ``jobs``; return them by ``(truth, name)``, and whether every one
     had its checksum compared with the manifest.
 
     The checksums are computed in a thread beside the parsing (file reads and hashlib release
-    the GIL), so on two cores they cost little of the load's time.
+    the GIL), so on two cores they cost little of the load's time. ``lists``: the world's own
+    vocabulary lists (its codes).
     """
     frames, pending = {}, []
     hasher = ThreadPoolExecutor(max_workers=1)
@@ -85,7 +87,7 @@ def _read_folder_tables(jobs, format: str, manifest: dict, verify: bool) -> tupl
             expected = manifest.get("truth_checksums" if truth else "checksums", {})
             if verify and spec.name in expected:
                 pending.append((spec.name, hasher.submit(check.files_digest, files), expected, where))
-            frames[truth, spec.name] = _read_folder_table(files, spec, format, manifest, verify, truth, where)
+            frames[truth, spec.name] = _read_folder_table(files, spec, format, manifest, verify, truth, where, lists)
         for name, digest, expected, where in pending:
             check.check_digest(name, digest.result(), expected, where)
     finally:
@@ -120,7 +122,7 @@ def _table_files(folder: Path, spec: Table, format: str) -> list[Path]:
 
 
 def _read_folder_table(files: list[Path], spec: Table, format: str, manifest: dict, verify: bool, truth: bool,
-                       where: str) -> pd.DataFrame:
+                       where: str, lists: dict) -> pd.DataFrame:
     try:
         if format == "csv":
             text = {c.name: "str" for c in spec.columns if c.type in ("text", "category")}
@@ -131,7 +133,7 @@ def _read_folder_table(files: list[Path], spec: Table, format: str, manifest: di
         raise
     except _READ_ERRORS as exc:
         raise DataError(f"{where}: table {spec.name!r} cannot be read ({_short(exc)})") from None
-    df = conform(df, spec, where)
+    df = conform(df, spec, where, lists=lists)
     if verify:
         check.check_rows(spec.name, len(df), manifest.get("truth_rows" if truth else "rows", {}), where)
     return df
@@ -200,7 +202,7 @@ def _read_store(db: Path, con, specs: dict[str, Table], read_meta, read_table, s
         for name, spec in specs.items():
             where = f"{db}:{name}"
             try:
-                tables[name] = conform(read_table(con, spec), spec, where)
+                tables[name] = conform(read_table(con, spec), spec, where, lists=lists_of(config))
             except DataError as exc:
                 raise versions.with_version_hint(exc, manifest) from None
             except CrmkitError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.arrays import mean_one_lognormal
 from crmkit.world.baskets import add_complements, complement_value, drop_substitutes, mission_multipliers
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
@@ -25,7 +26,7 @@ def basket_means(config, persona: np.ndarray, spend_factor: np.ndarray, mission=
 def order_factors(rng, config, persona: np.ndarray) -> np.ndarray:
     """Each order's own size, relative to its customer's usual basket: log-normal, mean 1."""
     sigma = PersonaTable.of(config).param(config, "order_spread")[persona]
-    return np.exp(rng.normal(-0.5 * sigma ** 2, sigma))
+    return mean_one_lognormal(rng, sigma)
 
 
 def expected_order_value(config, persona, spend_factor, tastes=None) -> np.ndarray:

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crmkit.world.arrays import take_text
+from crmkit.world.arrays import TINY, mean_one_lognormal, take_text
 from crmkit.world.config import WorldConfig
 from crmkit.world.engine_numbers import engine_numbers
 from crmkit.world.names import arrow_pools, draw_index, name_pools, phone_numbers
@@ -65,8 +65,8 @@ def _signup_days(rng, config: WorldConfig, timeline, size: int) -> np.ndarray:
 
 def _dropout(rng, mean: np.ndarray, concentration: np.ndarray) -> np.ndarray:
     """Each customer's chance of leaving right after a purchase: beta across customers (BG/NBD)."""
-    a = np.maximum(mean * concentration, 1e-9)  # a mean of 0 gives 0 (a beta needs a > 0)
-    b = np.maximum((1 - mean) * concentration, 1e-9)
+    a = np.maximum(mean * concentration, TINY)  # a mean of 0 gives 0 (a beta needs a > 0)
+    b = np.maximum((1 - mean) * concentration, TINY)
     return np.where(mean > 0, rng.beta(a, b), 0.0)
 
 
@@ -95,12 +95,12 @@ def draw_customers(block) -> dict[str, np.ndarray]:
         "signup": signup,
         "awareness": awareness,
         "true_rate": p("purchase_rate") * rng.gamma(shape, 1 / shape),
-        "true_spend_factor": np.exp(rng.normal(-0.5 * p("spend_spread") ** 2, p("spend_spread"))),
-        "true_churn_factor": np.exp(rng.normal(-0.5 * churn ** 2, churn, n)),  # mean 1
+        "true_spend_factor": mean_one_lognormal(rng, p("spend_spread")),
+        "true_churn_factor": mean_one_lognormal(rng, churn, n),
         "true_response": p("campaign_response") * rng.gamma(response, 1 / response, n),
         "true_sensitivity": p("service_sensitivity") * rng.gamma(sensitivity, 1 / sensitivity, n),
         "loyalty_intent": (rng.random(n) < p("loyalty_join")) & config.loyalty.enabled,
-        "loyalty_join": signup + rng.exponential(max(config.loyalty.join_delay_days, 1e-9), n),
+        "loyalty_join": signup + rng.exponential(max(config.loyalty.join_delay_days, TINY), n),
         "true_dropout": _dropout(rng, p("purchase_dropout"), p("dropout_concentration")),
         "buys_at_signup": rng.random(n) < p("buys_at_signup"),
     }

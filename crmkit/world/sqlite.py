@@ -26,7 +26,7 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _column_sql(column: Column, table: Table, with_foreign_keys: bool) -> str:
+def _column_sql(column: Column, table: Table, with_foreign_keys: bool, lists=None) -> str:
     parts = [column.name, SQL_TYPES[column.type]]
     if column.name == table.primary_key:
         parts.append("PRIMARY KEY")
@@ -36,7 +36,7 @@ def _column_sql(column: Column, table: Table, with_foreign_keys: bool) -> str:
     if column.type == "category":
         # "a = 'x' OR a = 'y'" rather than "a IN ('x', 'y')": the same rule, but checking an
         # IN list on every row made inserts three times slower (measured on a 20,000-customer world).
-        checks.append("(" + " OR ".join(f"{column.name} = {_quote(v)}" for v in terms(column.vocabulary)) + ")")
+        checks.append("(" + " OR ".join(f"{column.name} = {_quote(v)}" for v in terms(column.vocabulary, lists)) + ")")
     if column.type == "bool":
         checks.append(f"({column.name} = 0 OR {column.name} = 1)")
     if column.lower_bound is not None:
@@ -51,14 +51,15 @@ def _column_sql(column: Column, table: Table, with_foreign_keys: bool) -> str:
     return " ".join(parts)
 
 
-def create_table_sql(table: Table, with_foreign_keys: bool = True) -> str:
-    """The ``CREATE TABLE`` statement of one dictionary table.
+def create_table_sql(table: Table, with_foreign_keys: bool = True, lists: dict | None = None) -> str:
+    """The ``CREATE TABLE`` statement of one dictionary table (category checks from the
+    world's own vocabulary ``lists`` where it has them, the kit's otherwise).
 
     >>> from crmkit.world.dictionary import table_spec
     >>> print(create_table_sql(table_spec("products")).splitlines()[1])
       product_id INTEGER PRIMARY KEY NOT NULL,
     """
-    body = ",\n  ".join(_column_sql(c, table, with_foreign_keys) for c in table.columns)
+    body = ",\n  ".join(_column_sql(c, table, with_foreign_keys, lists) for c in table.columns)
     return f"CREATE TABLE {table.name} (\n  {body}\n)"
 
 
@@ -82,7 +83,7 @@ def _sql_values(df: pd.DataFrame, table: Table) -> list[tuple]:
     return list(zip(*columns))
 
 
-def create_database(path, specs: dict[str, Table], with_foreign_keys: bool) -> sqlite3.Connection:
+def create_database(path, specs: dict[str, Table], with_foreign_keys: bool, lists: dict | None = None) -> sqlite3.Connection:
     """A new database file with the schema of ``specs``; returns the open connection."""
     con = sqlite3.connect(path)
     # Foreign keys are declared in the schema but checked once, after loading (see
@@ -92,7 +93,7 @@ def create_database(path, specs: dict[str, Table], with_foreign_keys: bool) -> s
     con.execute("PRAGMA synchronous=OFF")
     con.execute("PRAGMA journal_mode=MEMORY")
     for name in insertion_order(specs):
-        con.execute(create_table_sql(specs[name], with_foreign_keys))
+        con.execute(create_table_sql(specs[name], with_foreign_keys, lists))
     return con
 
 

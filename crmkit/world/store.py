@@ -20,6 +20,7 @@ import yaml
 from crmkit.world import duckdb_store as duck
 from crmkit.world import sqlite as sql
 from crmkit.world.config import WorldConfig
+from crmkit.world.codes import lists_of
 from crmkit.world.dictionary import Table, observed_tables, truth_tables
 from crmkit.world.integrity import check_keys, files_digest
 from crmkit.world.layout import (CONFIG_FILE, DATABASES, FORMATS, MANIFEST, TRUTH_FOLDER, check_format,
@@ -75,8 +76,9 @@ class WorldWriter:
         self.tmp = temporary_name(self.final)
         if self.format == "sqlite":
             self.tmp_truth = temporary_name(self.final_truth)
-            self.db = sql.create_database(self.tmp, observed_tables(), with_foreign_keys=True)
-            self.truth_db = sql.create_database(self.tmp_truth, truth_tables(), with_foreign_keys=False) if include_truth else None
+            lists = lists_of(config)  # the world's own codes in its category checks
+            self.db = sql.create_database(self.tmp, observed_tables(), with_foreign_keys=True, lists=lists)
+            self.truth_db = sql.create_database(self.tmp_truth, truth_tables(), with_foreign_keys=False, lists=lists) if include_truth else None
         elif self.format == "duckdb":
             self.tmp_truth = temporary_name(self.final_truth)
             self.db = duck.create_database(self.tmp, observed_tables())

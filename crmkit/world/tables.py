@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.arrays import TRUTH_DECIMALS
+from crmkit.world.codes import lists_of
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import category_dtype, code_of, labels_of
@@ -43,7 +44,7 @@ def assemble(block, people, orders, items, observed, order_id, phases, joins, me
             "ordered_at": ts(orders["time"][obs_rows]), "channel": _labels("order_channel", orders["channel"][obs_rows]),
             "campaign_id": orders["campaign"][obs_rows], "item_count": orders["item_count"][obs_rows],
             "gross_amount": orders["gross"][obs_rows], "discount_amount": orders["discount"][obs_rows],
-            "net_amount": orders["net"][obs_rows], "service_issue": _labels("service_issue", orders["issue"][obs_rows]),
+            "net_amount": orders["net"][obs_rows], "service_issue": labels_of("service_issue", orders["issue"][obs_rows], lists_of(block.config)),
             "_customer": orders["customer"][obs_rows],
         }),
     }
@@ -174,14 +175,14 @@ def _truth(block, people, orders, observed, phases, members, interactions, order
             "interaction_id": np.flatnonzero(anonymous), "customer_id": interactions["customer"][anonymous],
             "_customer": interactions["customer"][anonymous],
         }),
-        "truth.service_issues": _service_truth(orders, failures, order_id),
+        "truth.service_issues": _service_truth(orders, failures, order_id, lists_of(block.config)),
     }
 
 
-def _service_truth(orders, failures, order_id) -> pd.DataFrame:
+def _service_truth(orders, failures, order_id, lists) -> pd.DataFrame:
     rows = np.flatnonzero(failures)
     rows = rows[np.argsort(order_id[rows], kind="stable")]
     return pd.DataFrame({
-        "order_id": order_id[rows], "issue": _labels("service_issue", orders["issue"][rows]),
+        "order_id": order_id[rows], "issue": labels_of("service_issue", orders["issue"][rows], lists),
         "recovered": orders["recovered"][rows], "_customer": orders["customer"][rows],
     })

@@ -12,12 +12,12 @@ import numpy as np
 from crmkit.world.arrays import last_time_before, next_time_after
 from crmkit.world.engine_numbers import engine_numbers
 from crmkit.world.people import PersonaTable
+from crmkit.world.units import DAYS_PER_MONTH, HOURS_PER_DAY
 from crmkit.world.vocabulary import code_of, terms
 from crmkit.world.words import mapping
 
 COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company, not done by the customer
-HOUR = 1 / 24  # times are in days
-DAYS_PER_MONTH = 365.25 / 12
+HOUR = 1 / HOURS_PER_DAY  # times are in days
 
 
 def _ch(name):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.codes import lists_of
 from crmkit.world.dictionary import observed_tables, truth_tables
 from crmkit.world.spells import active_spells, within_spells
 from crmkit.world.vocabulary import terms
@@ -40,7 +41,7 @@ def _keys_and_values(world) -> list[str]:
             if column.max is not None and (values.dropna() > column.max).any():
                 problems.append(f"{name}.{column.name} has values above {column.max}")
             if column.type == "category":
-                bad = set(values.dropna().astype(str)) - set(terms(column.vocabulary))
+                bad = set(values.dropna().astype(str)) - set(terms(column.vocabulary, lists_of(world.config)))
                 if bad:
                     problems.append(f"{name}.{column.name} has values outside its vocabulary: {sorted(bad)[:3]}")  # fixed: a few examples
     return problems

@@ -25,16 +25,6 @@ from crmkit.world import parameters
 WORLD = Path(__file__).resolve().parents[2] / "crmkit" / "world"
 TRIVIAL = {0, 1, 2, 100, 1000, -1}
 BOUNDS = {"ge", "gt", "le", "lt", "min_length", "max_length", "multiple_of"}
-# Modules still holding bare behaviour numbers, owned by other work in progress (issue 18):
-# they are converted later. This list may only shrink (a test below checks each still needs it).
-NOT_YET_CONVERTED = {
-    "orders.py",  # order issues and basket shape: with the world-fidelity rework of orders
-    "people.py",  # persona draws: same
-    "touchpoints.py",  # call-versus-email split and 30.44 days a month: same
-    "ops/sales_deals.py",  # deal stages: with the sales and finance rework
-    "ops/finance_billing.py",  # default billing shares: same
-    "ops/finance_costs.py",  # cost rounding: same
-}
 
 
 def _allowed_nodes(tree: ast.AST) -> set[int]:
@@ -73,17 +63,11 @@ def _modules() -> list[str]:
     return sorted(p.relative_to(WORLD).as_posix() for p in WORLD.rglob("*.py"))
 
 
-@pytest.mark.parametrize("module", [m for m in _modules() if m not in NOT_YET_CONVERTED])
+@pytest.mark.parametrize("module", _modules())  # every module: the last were converted under issue 18
 def test_no_bare_behaviour_number(module):
     found = bare_numbers(WORLD / module)
     assert not found, (f"crmkit/world/{module} has bare numbers {found}: put a behaviour number in "
                        "data/parameters.yaml (or the case config) with its remark, or mark a fact '# fixed: why'")
-
-
-@pytest.mark.parametrize("module", sorted(NOT_YET_CONVERTED))
-def test_allow_list_only_shrinks(module):
-    assert (WORLD / module).exists(), f"{module} is gone: remove it from NOT_YET_CONVERTED"
-    assert bare_numbers(WORLD / module), f"{module} has no bare number left: remove it from NOT_YET_CONVERTED"
 
 
 def test_scan_finds_a_bare_number(tmp_path):

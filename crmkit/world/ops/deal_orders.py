@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.arrays import TINY
+from crmkit.world.codes import lists_of
 from crmkit.world.dictionary import round_money
 from crmkit.world.units import SECONDS_PER_DAY
 from crmkit.world.vocabulary import category_dtype, code_of, labels_of
@@ -56,7 +57,7 @@ def simulate(context) -> dict[str, pd.DataFrame]:
         "order_id": np.arange(n), "customer_id": customer, "ordered_at": when,
         "channel": labels_of("order_channel", channel), "campaign_id": np.full(n, -1), "item_count": quantity,
         "gross_amount": gross, "discount_amount": round_money(gross - amount), "net_amount": amount,
-        "service_issue": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), dtype=category_dtype("service_issue")),
+        "service_issue": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), dtype=category_dtype("service_issue", lists_of(context.config))),
         "opportunity_id": deals["opportunity_id"].to_numpy(), "_customer": customer,
     })
     first = len(frames["orders"])  # add_frames numbers these orders after the block's others

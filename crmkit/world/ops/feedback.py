@@ -10,21 +10,20 @@ experience; the truth keeps both.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 
 from crmkit.world.arrays import TINY
+from crmkit.world.codes import codes_of
 from crmkit.world.ops.feedback_phrases import build_comments
 from crmkit.world.ops.service_cases import desk_level
 from crmkit.world.ops.service_checks import SCORE_RANGE
 from crmkit.world.parameters import parameter
 from crmkit.world.vocabulary import code_of, terms
-from crmkit.world.words import mapping, roles, words_of
+from crmkit.world.words import words_of
 
-ISSUES = terms("service_issue")[1:]  # the first is none
-ISSUE_TOPIC = np.array([0] + [code_of("feedback_topic", mapping("topic_of_issue")[i]) for i in ISSUES])
-ISSUE_REASON = np.array([code_of("case_reason", mapping("reason_of_issue")[i]) for i in ISSUES])
-(SERVICE_TOPIC,), (EVENT_TOPIC,), (NEW_PRODUCT_TOPIC,), (LOYALTY_TOPIC,) = (
-    roles(r) for r in ("service_topic", "event_topic", "new_product_topic", "loyalty_topic"))
 NEUTRAL_BAND = parameter("feedback", "neutral_band")  # |true sentiment| below this reads as neutral
 SENTIMENT_SCALE, ANSWER_NOISE = parameter("feedback", "sentiment_scale"), parameter("feedback", "answer_noise")
 GRIEVANCE_TOPIC_FROM = parameter("feedback", "grievance_topic_from")
@@ -34,13 +33,32 @@ RELATIONSHIP_DELAY, RELATIONSHIP_DELAY_CAP = (parameter("feedback", n) for n in 
 SENTIMENT_DECIMALS = 4  # fixed: the printed precision of the truth's sentiment
 
 
-def _topic(name):
-    return code_of("feedback_topic", name)
+@dataclass(frozen=True)
+class Topics:
+    """The world's topic codes the surveys use: after each service issue, and by role."""
+
+    of_issue: np.ndarray  # topic code by service issue code (0 for the first, no issue)
+    reason_of_issue: np.ndarray  # complaint reason code by service issue code (failures only)
+    service: int
+    event: int
+    new_product: int
+    loyalty: int
+
+    @classmethod
+    def of(cls, config) -> Topics:
+        codes = codes_of(config)
+        issues = codes.service_issue[1:]  # the first is none
+        topic = functools.partial(codes.code, "feedback_topic")
+        r = codes.roles
+        return cls(np.array([0] + [topic(codes.topic_of_issue[i]) for i in issues]),
+                   np.array([codes.code("case_reason", codes.reason_of_issue[i]) for i in issues]),
+                   topic(r.service_topic), topic(r.event_topic), topic(r.new_product_topic), topic(r.loyalty_topic))
 
 
 def _general_topics(rng, n, config) -> np.ndarray:
-    names = [t for t in words_of(config).general_topics if t != LOYALTY_TOPIC or config.loyalty.enabled]
-    codes = np.array([_topic(t) for t in names])
+    loyalty = codes_of(config).roles.loyalty_topic
+    names = [t for t in words_of(config).general_topics if t != loyalty or config.loyalty.enabled]
+    codes = np.array([codes_of(config).code("feedback_topic", t) for t in names])
     return codes[rng.integers(0, len(codes), n)]
 
 
@@ -57,11 +75,11 @@ def after_cases(context, cases, rng) -> dict[str, np.ndarray]:
     base = np.where(cases["resolved"][rows], s.case_csat_resolved, s.case_csat_unresolved) + level.csat_shift
     effect = (base - s.csat_mean) / max(s.csat_weight, TINY)
     unresolved_complaint = cases["complaint"][rows] & ~cases["resolved"][rows]
-    true_cause = cases["true_cause"][rows]
-    issue_topic = np.select([true_cause == r for r in ISSUE_REASON], list(ISSUE_TOPIC[1:]), _topic(SERVICE_TOPIC))
+    true_cause, topics = cases["true_cause"][rows], Topics.of(context.config)
+    issue_topic = np.select([true_cause == r for r in topics.reason_of_issue], list(topics.of_issue[1:]), topics.service)
     return _responses(customer=cases["customer"][rows], time=cases["closed"][rows] + rng.exponential(CASE_SURVEY_DELAY, len(rows)),
                       kind=code_of("survey_kind", "csat"), trigger=code_of("survey_trigger", "after_case"), effect=effect,
-                      topic=np.where(unresolved_complaint, issue_topic, _topic(SERVICE_TOPIC)), case=rows, order=-1)
+                      topic=np.where(unresolved_complaint, issue_topic, topics.service), case=rows, order=-1)
 
 
 def after_orders(context, rng) -> dict[str, np.ndarray]:
@@ -72,9 +90,9 @@ def after_orders(context, rng) -> dict[str, np.ndarray]:
     issue, recovered = o["issue"][rows], o["recovered"][rows]
     event = o["channel"][rows] == code_of("order_channel", "home_sales_event")
     effect = np.where(issue > 0, np.where(recovered, s.recovered_order, s.unrecovered_order), 0.0) + np.where(event, s.home_event, 0.0)
-    new = _has_new_product(context)[context.order_id[rows]]
+    new, topics = _has_new_product(context)[context.order_id[rows]], Topics.of(cfg)
     topic = np.select([(issue > 0) & ~recovered, issue > 0, event, new],
-                      [ISSUE_TOPIC[issue], _topic(SERVICE_TOPIC), _topic(EVENT_TOPIC), _topic(NEW_PRODUCT_TOPIC)],
+                      [topics.of_issue[issue], topics.service, topics.event, topics.new_product],
                       _general_topics(rng, len(rows), cfg))
     nps = ~event & (rng.random(len(rows)) < s.after_order_nps_share)
     return _responses(customer=o["customer"][rows], time=o["time"][rows] + ORDER_SURVEY_SENT_AFTER + rng.exponential(ORDER_SURVEY_DELAY, len(rows)),
@@ -102,7 +120,8 @@ def relationship(context, history, rng) -> dict[str, np.ndarray]:
     sent = np.repeat(waves, [len(w) for w in who])
     time = sent + np.minimum(rng.exponential(RELATIONSHIP_DELAY, len(customer)), RELATIONSHIP_DELAY_CAP)
     grievance, recovered, latest = history.grievance_at(customer, time)
-    topic = np.select([grievance > GRIEVANCE_TOPIC_FROM, recovered], [ISSUE_TOPIC[latest], _topic(SERVICE_TOPIC)], _general_topics(rng, len(customer), cfg))
+    topics = Topics.of(cfg)
+    topic = np.select([grievance > GRIEVANCE_TOPIC_FROM, recovered], [topics.of_issue[latest], topics.service], _general_topics(rng, len(customer), cfg))
     return _responses(customer=customer, time=time, kind=code_of("survey_kind", "nps"), trigger=code_of("survey_trigger", "relationship"),
                       effect=0.0, topic=topic, case=-1, order=-1)
 
@@ -125,9 +144,10 @@ def score(context, history, r, rng) -> dict[str, np.ndarray]:
     rate = np.array([c.rate.get(x, 0.0) for x in terms("feedback_sentiment")])[r["label"]]
     commented = rng.random(n) < rate
     r["comment"] = np.where(commented, None, None).astype(object)
+    topics = codes_of(context.config).feedback_topic
     r["comment"][commented] = build_comments(rng, r["topic"][commented], r["label"][commented], c.lowercase, c.typo,
-                                                 words_of(context.config))
-    tagged = np.where(rng.random(n) < c.mistagged, rng.integers(0, len(terms("feedback_topic")), n), r["topic"])
+                                                 words_of(context.config), topics)
+    tagged = np.where(rng.random(n) < c.mistagged, rng.integers(0, len(topics), n), r["topic"])
     r["tag"] = np.where(commented, tagged, -1)
     return r
 

@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from crmkit.world.vocabulary import terms
+from crmkit.world.codes import default_codes
 from crmkit.world.parameters import parameter
 from crmkit.world.words import SENTIMENTS, Words, default_words
 
@@ -30,9 +30,10 @@ def _typo(text: str) -> str:
     return " ".join(words)
 
 
-def phrase_pool(words: Words) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(phrases, typo variants, first index, count) with the index arrays laid out topic x sentiment."""
-    return _pool(tuple(words.comments[t].by_sentiment() for t in terms("feedback_topic")))
+def phrase_pool(words: Words, topics) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(phrases, typo variants, first index, count) with the index arrays laid out topic x sentiment
+    (``topics``: the world's feedback topic codes, in order)."""
+    return _pool(tuple(words.comments[t].by_sentiment() for t in topics))
 
 
 @cache
@@ -54,16 +55,16 @@ def _pick(rng, pools, sentiment: np.ndarray) -> np.ndarray:
 
 
 def build_comments(rng, topic: np.ndarray, sentiment: np.ndarray, lowercase: float, typo: float,
-                   words: Words | None = None) -> np.ndarray:
+                   words: Words | None = None, topics=None) -> np.ndarray:
     """One comment per row from its topic code and sentiment code (0 negative, 1 neutral, 2 positive),
-    in the given words (the package's defaults when none are given).
+    in the given words and topic codes (the package's defaults when none are given).
 
     >>> c = build_comments(np.random.default_rng(0), np.array([0, 3]), np.array([0, 2]), 0.0, 0.0)
     >>> len(c), all(isinstance(x, str) and x for x in c)
     (2, True)
     """
     words = words or default_words()
-    phrases, typos, start, count = phrase_pool(words)
+    phrases, typos, start, count = phrase_pool(words, topics or default_codes().feedback_topic)
     row = start[topic, sentiment] + (rng.random(len(topic)) * count[topic, sentiment]).astype(np.int64)
     body = np.where(rng.random(len(topic)) < typo, typos[row], phrases[row])
     parts = pd.DataFrame({"a": _pick(rng, words.openers.by_sentiment(), sentiment), "b": body,

@@ -55,10 +55,9 @@ class LatePayment(Section):
 
 class Returns(Section):
     remark: Remark
+    # Keys: the world's own codes.service_issue, checked in crmkit.world.codes.
     rate: dict[str, Probability] = Field(description="Chance that an order is returned and refunded, by its service_issue.")
     mean_days: float = Field(gt=0, description="Mean days from the order to the refund.")
-
-    _issues = field_validator("rate")(lambda v: known_keys(v, "service_issue", "rate"))
 
 
 class UnitCosts(Section):

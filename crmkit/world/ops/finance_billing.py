@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.arrays import TINY, TRUTH_DECIMALS
 from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.vocabulary import code_of, labels_of, terms
 
 CARD, TRANSFER = code_of("payment_method", "card"), code_of("payment_method", "bank_transfer")
+INVOICE_DECISIONS = ("method", "late", "settled", "default", "split", "first_share")  # one uniform draw each
+HALF_CENT = 0.005  # fixed: amounts are rounded to cents, so two equal amounts differ by less than half a cent
+CENT_ROUNDING = 0.006  # fixed: half a cent and a little, for the float error of summed amounts
 
 
 def observed_orders(context) -> dict[str, np.ndarray]:
@@ -43,7 +47,7 @@ def propensities(rng, config, n: int) -> np.ndarray:
     late = config.late_payment
     k = late.concentration
     # (a beta needs both parameters above 0: a mean of 0 or 1 is kept just inside)
-    return rng.beta(max(late.mean_propensity * k, 1e-9), max((1 - late.mean_propensity) * k, 1e-9), n)
+    return rng.beta(max(late.mean_propensity * k, TINY), max((1 - late.mean_propensity) * k, TINY), n)
 
 
 def _schedule(rng, config, o, propensity):
@@ -51,24 +55,25 @@ def _schedule(rng, config, o, propensity):
     late_cfg = config.late_payment
     terms_days, lag, cdf = _channel_arrays(config)
     n = len(o["time"])
-    u = rng.random((n, 6))
-    method = (u[:, 0, None] > cdf[o["channel"]]).sum(axis=1).clip(0, cdf.shape[1] - 1)
+    # One uniform per invoice for each decision, drawn together (the columns of one block of draws).
+    u_method, u_late, u_settle, u_default, u_split, u_share = rng.random((n, len(INVOICE_DECISIONS))).T
+    method = (u_method[:, None] > cdf[o["channel"]]).sum(axis=1).clip(0, cdf.shape[1] - 1)
     shape = model_number("issue_lag_shape")
     issued = o["time"] + lag[o["channel"]] * rng.gamma(shape, 1 / shape, n)
     on_account = method == TRANSFER
     due = issued + np.where(on_account, terms_days[o["channel"]], 0.0)
     p = propensity[o["customer"]]
-    late = on_account & (u[:, 1] < p)
+    late = on_account & (u_late < p)
     days_late = 1 + rng.exponential(late_cfg.mean_days_late * 2 * p)
-    settled = np.where(late, due + days_late, issued + u[:, 2] * (due - issued))
-    defaulted = _debt_spiral(o["customer"], issued, on_account & (u[:, 3] < late_cfg.default_rate * p**2),
+    settled = np.where(late, due + days_late, issued + u_settle * (due - issued))
+    defaulted = _debt_spiral(o["customer"], issued, on_account & (u_default < late_cfg.default_rate * p**2),
                              on_account, late_cfg.credit_stop_days)
     write_off = due + late_cfg.write_off_after_days
     # A defaulter may pay a part late before giving up; that part lands before the write-off.
     settled = np.where(defaulted, np.minimum(settled, write_off - 1), settled)
-    split = on_account & ((u[:, 4] < late_cfg.instalment_rate) | defaulted)
+    split = on_account & ((u_split < late_cfg.instalment_rate) | defaulted)
     low, high = model_number("instalment_first_share_low"), model_number("instalment_first_share_high")
-    first_share = np.where(defaulted, model_number("defaulter_paid_share_max") * u[:, 5], low + (high - low) * u[:, 5])
+    first_share = np.where(defaulted, model_number("defaulter_paid_share_max") * u_share, low + (high - low) * u_share)
     return dict(method=method, issued=issued, due=due, settled=settled, defaulted=defaulted,
                 write_off=write_off, split=split, first_share=first_share)
 
@@ -134,8 +139,8 @@ def bill(context, config) -> dict[str, pd.DataFrame]:
         "days_late": late_days, "_customer": customer[invoice],
     })
     truth = pd.DataFrame({
-        "customer_id": np.arange(n), "late_payment_propensity": np.round(propensity, 6),
-        "default_probability": np.round(config.late_payment.default_rate * propensity**2, 6), "_customer": np.arange(n),
+        "customer_id": np.arange(n), "late_payment_propensity": np.round(propensity, TRUTH_DECIMALS),
+        "default_probability": np.round(config.late_payment.default_rate * propensity**2, TRUTH_DECIMALS), "_customer": np.arange(n),
     })
     return {"invoices": invoices, "payments": payments, "truth.payment_behaviour": truth}
 
@@ -154,20 +159,20 @@ def billing_problems(world) -> list[str]:
     inv = world.tables["invoices"].set_index("invoice_id")
     pay = world.tables["payments"]
     received = pay.groupby("invoice_id").amount.sum().reindex(inv.index, fill_value=0.0)
-    if (received > inv.amount + 0.005).any():
+    if (received > inv.amount + HALF_CENT).any():
         problems.append("payments: more received than invoiced")
-    if ((received - inv.amount).abs() > 0.005)[inv.status == "paid"].any():
+    if ((received - inv.amount).abs() > HALF_CENT)[inv.status == "paid"].any():
         problems.append("invoices: a paid invoice is not paid in full")
     if (pay.paid_at < inv.issued_at.reindex(pay.invoice_id).to_numpy()).any():
         problems.append("payments: paid before the invoice was issued")
     orders = world.orders.set_index("order_id")
     if (inv.issued_at < orders.ordered_at.reindex(inv.order_id).to_numpy()).any():
         problems.append("invoices: issued before the order")
-    if not np.allclose(inv.amount, orders.net_amount.reindex(inv.order_id).to_numpy(), atol=0.006):
+    if not np.allclose(inv.amount, orders.net_amount.reindex(inv.order_id).to_numpy(), atol=CENT_ROUNDING):
         problems.append("invoices: amount differs from the order's net amount")
     refunds = world.tables.get("refunds")
     if refunds is not None and len(refunds):
-        if (refunds.amount > orders.net_amount.reindex(refunds.order_id).to_numpy() + 0.005).any():
+        if (refunds.amount > orders.net_amount.reindex(refunds.order_id).to_numpy() + HALF_CENT).any():
             problems.append("refunds: more refunded than the order's net amount")
         if (refunds.refunded_at < orders.ordered_at.reindex(refunds.order_id).to_numpy()).any():
             problems.append("refunds: refunded before the order")

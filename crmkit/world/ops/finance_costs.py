@@ -10,14 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.codes import codes_of
 from crmkit.world.dictionary import round_money
 from crmkit.world.ops.finance_billing import CARD, TRANSFER, observed_orders
 from crmkit.world.ops.model_numbers import model_number
-from crmkit.world.vocabulary import category_dtype, code_of, terms
+from crmkit.world.vocabulary import category_dtype, terms
 
-# The refund reason of a returned order, by its service issue (index = service_issue code).
-REASON_OF_ISSUE = {"none": "changed_mind", "late_delivery": "late_delivery",
-                   "damaged_item": "damaged_item", "wrong_item": "wrong_item"}
+CENT = 0.01  # fixed: the smallest amount of money; a gross amount is at least this when it divides
 
 
 def refunds(context, config) -> pd.DataFrame:
@@ -28,7 +27,8 @@ def refunds(context, config) -> pd.DataFrame:
     """
     rng = context.rng("refunds")
     o = observed_orders(context)
-    issues = terms("service_issue")
+    codes = codes_of(context.config)  # the world's own service issues and refund reasons
+    issues = codes.service_issue
     rate = np.array([config.returns.rate.get(i, 0.0) for i in issues])
     returned = np.flatnonzero(rng.random(len(o["time"])) < rate[o["issue"]])
     items = context.frames["order_items"]
@@ -36,20 +36,20 @@ def refunds(context, config) -> pd.DataFrame:
     first = np.searchsorted(item_order, returned)
     count = np.searchsorted(item_order, returned, side="right") - first
     line = first + np.floor(rng.random(len(returned)) * count).astype(np.int64)
-    share = o["net"][returned] / np.maximum(o["gross"][returned], 0.01)
+    share = o["net"][returned] / np.maximum(o["gross"][returned], CENT)
     amount = np.minimum(round_money(items["line_amount"].to_numpy()[line] * share), o["net"][returned])
     wait = model_number("refund_min_days")  # the goods come back first
-    when = o["time"][returned] + wait + rng.exponential(max(config.returns.mean_days - wait, 0.01), len(returned))
+    when = o["time"][returned] + wait + rng.exponential(max(config.returns.mean_days - wait, model_number("refund_min_spread_days")), len(returned))
     keep = when < context.timeline.observed_end
     returned, amount, when = returned[keep], amount[keep], when[keep]
     order = np.argsort(when, kind="stable")
     returned, amount, when = returned[order], amount[order], when[order]
-    reason_codes = np.array([code_of("refund_reason", REASON_OF_ISSUE[i]) for i in issues])
+    reason_codes = np.array([codes.code("refund_reason", codes.refund_of_issue[i]) for i in issues])
     customer = o["customer"][returned]
     return pd.DataFrame({
         "refund_id": np.arange(len(returned)), "order_id": returned, "customer_id": customer,
         "refunded_at": context.to_timestamps(when), "amount": amount,
-        "reason": pd.Categorical.from_codes(reason_codes[o["issue"][returned]], dtype=category_dtype("refund_reason")),
+        "reason": pd.Categorical.from_codes(reason_codes[o["issue"][returned]], dtype=category_dtype("refund_reason", codes.lists)),
         "_customer": customer,
     })
 

@@ -30,7 +30,7 @@ def model_number(name: str) -> float:
     >>> model_number("warp_factor")
     Traceback (most recent call last):
     ...
-    crmkit.errors.ConfigError: model number 'warp_factor' is not in billing_and_deals.yaml; known: issue_lag_shape, defaulter_paid_share_max, instalment_first_share_low, instalment_first_share_high, refund_min_days, stage_days_shape
+    crmkit.errors.ConfigError: model number 'warp_factor' is not in billing_and_deals.yaml; known: issue_lag_shape, defaulter_paid_share_max, instalment_first_share_low, instalment_first_share_high, refund_min_days, refund_min_spread_days, stage_days_shape
     """
     numbers = _numbers()
     if name not in numbers:

@@ -20,11 +20,12 @@ from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_
 from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.ops.sales_crosswalk import stage_probabilities
 from crmkit.world.people import PersonaTable
+from crmkit.world.units import DAYS_PER_YEAR
 from crmkit.world.vocabulary import code_of, labels_of
 from crmkit.world.words import words_of
 
-K = 5  # open canonical stages: prospecting .. negotiation (codes 0..4); then closed_won, closed_lost
 WON, LOST = code_of("opportunity_stage", "closed_won"), code_of("opportunity_stage", "closed_lost")
+K = WON  # open canonical stages: prospecting .. negotiation (codes 0..K-1) come before closed_won, closed_lost
 
 
 @dataclass
@@ -53,7 +54,7 @@ def _open_times(context, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for k, kind in enumerate(config.sales.opportunities.kinds.values()):
         allowed = [names.index(p) for p in kind.personas] if kind.personas else list(range(len(names)))
         eligible = np.flatnonzero(np.isin(people["persona"], allowed))
-        years = np.maximum(end - people["signup"][eligible], 0) / 365.25
+        years = np.maximum(end - people["signup"][eligible], 0) / DAYS_PER_YEAR
         count = rng.poisson(kind.per_customer_year * years)
         cust = np.repeat(eligible, count)
         time = people["signup"][cust] + rng.random(len(cust)) * (end - people["signup"][cust])

@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.codes import codes_of
 from crmkit.world.parameters import parameter
 from crmkit.world.units import HOURS_PER_DAY
 from crmkit.world.vocabulary import category_dtype, terms
-from crmkit.world.words import default_words, mapping, words_of
+from crmkit.world.words import mapping, words_of
 
 REVIEW_AFTER = parameter("service_activities", "review_after_hours") / HOURS_PER_DAY  # days
 REVIEW_DELAY = parameter("service_activities", "review_delay_days")
@@ -20,9 +21,15 @@ CALL_SHARE = parameter("service_activities", "follow_up_call_share")
 
 
 def _subjects(prefix: str, reason: np.ndarray, words: dict[str, str]) -> np.ndarray:
-    """``prefix: <the case's words for the reason>`` for each reason code."""
-    labels = np.array([f"{prefix}: {words[r]}" for r in terms("case_reason")], dtype=object)
+    """``prefix: <the case's words for the reason>`` for each reason code (``words`` in code order)."""
+    labels = np.array([f"{prefix}: {text}" for text in words.values()], dtype=object)
     return labels[reason]
+
+
+def _reason_words(config) -> dict[str, str]:
+    """The world's words for each of its case reasons, in the order of its codes."""
+    words = words_of(config).reasons
+    return {r: words[r] for r in codes_of(config).case_reason}
 
 
 def _part(rows, kind, direction, status, due, done, subject) -> dict:
@@ -36,10 +43,10 @@ def activity_rows(cases, end: float, rng, reasons: dict[str, str] | None = None)
     """Activities of the block's cases, sorted by due time.
 
     In: cases (time, closed, origin, reason, escalated, fcr, complaint, owner...) and the
-    case's words for each reason (the kit's defaults when absent). Out: arrays case, kind,
+    case's words for each reason, in the order of its codes (the kit's when absent). Out: arrays case, kind,
     direction, status, due, done (days; NaN when not done), subject.
     """
-    reasons = reasons or default_words().reasons
+    reasons = reasons or _reason_words(None)
     opened, closed = cases["time"], cases["closed"]
     kinds = np.array([mapping("activity_of_case_origin")[o] for o in terms("case_origin")], dtype=object)
     everyone = np.arange(len(opened))
@@ -71,7 +78,7 @@ def _category(labels: np.ndarray, vocabulary: str) -> pd.Categorical:
 
 def activities_frame(context, cases, rng) -> pd.DataFrame:
     """The ``activities`` rows (columns of the sales dictionary's spec, local ids, ``_customer``)."""
-    a = activity_rows(cases, context.timeline.observed_end, rng, words_of(context.config).reasons)
+    a = activity_rows(cases, context.timeline.observed_end, rng, _reason_words(context.config))
     a = {k: v[cases["owner"][a["case"]] >= 0] for k, v in a.items()}  # no agent in the region: nobody logs it
     ts = context.to_timestamps
     customer = cases["customer"][a["case"]]

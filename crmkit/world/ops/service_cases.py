@@ -12,18 +12,19 @@ from __future__ import annotations
 import numpy as np
 
 from crmkit.errors import ConfigError
+from crmkit.world.codes import codes_of
 from crmkit.world.names import draw_index
 from crmkit.world.ops.service_history import value_at
 from crmkit.world.timeline import DAYS_PER_MONTH
 from crmkit.world.units import MINUTES_PER_DAY, SECONDS_PER_DAY
 from crmkit.world.vocabulary import code_of, terms
-from crmkit.world.words import mapping, roles, words_of
+from crmkit.world.words import words_of
 
 MINUTES = 1 / MINUTES_PER_DAY
 
 
-def _weights(mapping: dict, vocab: str) -> np.ndarray:
-    return np.array([mapping.get(t, 0.0) for t in terms(vocab)], dtype=float)
+def _weights(mapping: dict, vocab: str, lists=None) -> np.ndarray:
+    return np.array([mapping.get(t, 0.0) for t in terms(vocab, lists)], dtype=float)
 
 
 def desk_level(config):
@@ -49,10 +50,10 @@ def complaints(context, rng) -> dict[str, np.ndarray]:
     row_of_order = np.flatnonzero(context.order_id >= 0)[np.argsort(context.order_id[context.order_id >= 0])]
     row = row_of_order[order]
     n = len(row)
-    reason_of = mapping("reason_of_issue")
-    cause = np.array([code_of("case_reason", reason_of[issue]) if i else 0 for i, issue in enumerate(terms("service_issue"))])
+    codes = codes_of(context.config)
+    cause = np.array([codes.code("case_reason", codes.reason_of_issue[issue]) if i else 0 for i, issue in enumerate(codes.service_issue)])
     true_cause = cause[context.orders["issue"][row]]
-    wrong = np.array([code_of("case_reason", r) for r in roles("miscoded_as")])
+    wrong = np.array([codes.code("case_reason", r) for r in codes.roles.miscoded_as])
     recorded = np.where(rng.random(n) < desk.miscoded, wrong[rng.integers(0, len(wrong), n)], true_cause)
     by_phone = inter["channel"].to_numpy()[contact] == "call_centre"
     return {
@@ -81,10 +82,11 @@ def requests(context, history, rng) -> dict[str, np.ndarray]:
     spell = np.repeat(np.arange(len(cust)), counts)
     customer, time = cust[spell], start[spell] + rng.random(len(spell)) * (end - start)[spell]
     n = len(customer)
-    reason = draw_index(rng, _weights(desk.reasons, "case_reason"), n)
+    codes = codes_of(cfg)
+    reason = draw_index(rng, _weights(desk.reasons, "case_reason", codes.lists), n)
     seen = np.flatnonzero(context.order_id >= 0)
     latest = value_at(context.orders["customer"][seen], context.orders["time"][seen], context.order_id[seen], customer, time)
-    about_order = np.isin(reason, [code_of("case_reason", r) for r in roles("about_an_order")])
+    about_order = np.isin(reason, [codes.code("case_reason", r) for r in codes.roles.about_an_order])
     return {
         "customer": customer, "time": time, "order": np.where(about_order, latest, -1),
         "origin": draw_index(rng, _weights(desk.origins, "case_origin"), n), "reason": reason, "true_cause": reason,

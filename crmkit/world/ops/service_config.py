@@ -5,11 +5,6 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from crmkit.world.sections import NonNegative, Positive, Probability, Remark, Section, check_keys
-from crmkit.world.vocabulary import terms
-from crmkit.world.words import mapping
-
-# Requests are the case reasons that are not a complaint about an order that went wrong.
-REQUEST_REASONS = tuple(r for r in terms("case_reason") if r not in mapping("reason_of_issue").values())
 
 
 def _priorities(v):
@@ -19,6 +14,7 @@ def _priorities(v):
 class Requests(Section):
     remark: Remark
     per_month: dict[str, NonNegative] = Field(description="Ordinary service requests per customer-month while alive, by persona.")
+    # The world's request reasons (its codes.case_reason but the complaints'): checked in crmkit.world.codes.
     reasons: dict[str, NonNegative] = Field(description="Weights of the requests' reasons.")
     origins: dict[str, NonNegative] = Field(description="Weights of the channels requests come in by.")
     priority: dict[str, NonNegative]
@@ -27,14 +23,6 @@ class Requests(Section):
 
     _priority = field_validator("priority")(_priorities)
     _origins = field_validator("origins")(lambda v: check_keys(v, "case_origin", "origins"))
-
-    @field_validator("reasons")
-    @classmethod
-    def _reasons(cls, v):
-        bad = set(v) - set(REQUEST_REASONS)
-        if bad:
-            raise ValueError(f"reasons has key {sorted(bad)[0]!r}; allowed keys: {', '.join(REQUEST_REASONS)}")
-        return check_keys(v, "case_reason", "reasons")
 
 
 class Complaints(Section):

@@ -18,14 +18,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmkit.world.codes import lists_of
 from crmkit.world.ops.service_config import ServiceDeskConfig
 from crmkit.world.vocabulary import category_dtype, labels_of
 
 __all__ = ["ServiceDeskConfig", "simulate", "check"]
 
 
-def _labels(vocab: str, codes) -> pd.Categorical:
-    return labels_of(vocab, codes)
+def _labels(vocab: str, codes, lists=None) -> pd.Categorical:
+    return labels_of(vocab, codes, lists)
 
 
 def simulate(context) -> dict[str, pd.DataFrame]:
@@ -46,12 +47,13 @@ def simulate(context) -> dict[str, pd.DataFrame]:
     csat = np.full(len(cases["time"]), -1, dtype=np.int64)
     after_case = answers["case"] >= 0
     csat[answers["case"][after_case]] = answers["score"][after_case]
+    lists = lists_of(context.config)  # the world's own case reasons and feedback topics
     out = {"cases": _cases_frame(context, cases, csat), "surveys": _surveys_frame(context, answers)}
     out["truth.cases"] = pd.DataFrame({
-        "case_id": np.arange(len(csat)), "customer_id": cases["customer"], "true_cause": _labels("case_reason", cases["true_cause"]),
+        "case_id": np.arange(len(csat)), "customer_id": cases["customer"], "true_cause": _labels("case_reason", cases["true_cause"], lists),
         "resolved_well": cases["resolved"], "_customer": cases["customer"]})
     out["truth.surveys"] = pd.DataFrame({
-        "survey_id": np.arange(len(answers["time"])), "customer_id": answers["customer"], "topic": _labels("feedback_topic", answers["topic"]),
+        "survey_id": np.arange(len(answers["time"])), "customer_id": answers["customer"], "topic": _labels("feedback_topic", answers["topic"], lists),
         "sentiment": answers["sentiment"], "sentiment_label": _labels("feedback_sentiment", answers["label"]),
         "_customer": answers["customer"]})
     if "activities" in observed_tables() and context.config.staff is not None:
@@ -64,7 +66,7 @@ def _cases_frame(context, c, csat) -> pd.DataFrame:
     return pd.DataFrame({
         "case_id": np.arange(len(csat), dtype=np.int64), "customer_id": c["customer"], "order_id": c["order"],
         "opened_at": ts(c["time"]), "closed_at": ts(c["closed"]), "origin": _labels("case_origin", c["origin"]),
-        "reason": _labels("case_reason", c["reason"]), "priority": _labels("case_priority", c["priority"]),
+        "reason": _labels("case_reason", c["reason"], lists_of(context.config)), "priority": _labels("case_priority", c["priority"]),
         "status": _labels("case_status", c["status"]), "escalated": c["escalated"], "is_complaint": c["complaint"],
         "first_contact_resolution": c["fcr"], "csat": pd.arrays.IntegerArray(np.maximum(csat, 0), csat <= 0),
         "owner_staff_id": c["owner"], "_customer": c["customer"],
@@ -72,7 +74,7 @@ def _cases_frame(context, c, csat) -> pd.DataFrame:
 
 
 def _surveys_frame(context, r) -> pd.DataFrame:
-    tag = pd.Categorical.from_codes(r["tag"], dtype=category_dtype("feedback_topic"))  # -1: no comment, no tag
+    tag = pd.Categorical.from_codes(r["tag"], dtype=category_dtype("feedback_topic", lists_of(context.config)))  # -1: no comment, no tag
     return pd.DataFrame({
         "survey_id": np.arange(len(r["time"]), dtype=np.int64), "customer_id": r["customer"],
         "responded_at": context.to_timestamps(r["time"]), "kind": _labels("survey_kind", r["kind"]),
