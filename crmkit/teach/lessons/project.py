@@ -1,5 +1,9 @@
 """Exercises of the PSCHSE implementation project (notebooks/14_pschse_implementation_project.ipynb).
 
+Those on the WBS and its network (deliverables, activities, a new dependency, the life cycle's
+gates, the MS Project export) are in :mod:`crmkit.teach.lessons.project_wbs`; this module lists them
+with its own.
+
 They check what MS Project does for a plan once people are on it (cost, levelling, a tracked
 update against the baseline) and which view suits which audience. Bind them to a plan, not a
 world::
@@ -20,8 +24,9 @@ import pandas as pd
 from crmkit.planning import Plan, cost_table, level, schedule, set_baseline, tracked_update, variance
 from crmkit.planning.table import plan_to_table
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.project_wbs import MSPDI_OUTLINE_LEVELS, WBS_EXERCISES, with_link
 
-__all__ = ["EXERCISES", "STATUS", "VIEWS", "AUDIENCES", "PlanCase", "plan_case", "why_views"]
+__all__ = ["EXERCISES", "STATUS", "VIEWS", "AUDIENCES", "PlanCase", "plan_case", "why_views", "with_link"]
 
 #: What the team reports at the May status meeting: working days taken (finished work) or
 #: now expected (work in progress). Invented for teaching.
@@ -239,4 +244,4 @@ VIEWS_FOR_AUDIENCES = Exercise(
     ])
 
 
-EXERCISES = [COST_BY_PHASE, LEVELLING_SLIP, GO_LIVE_VARIANCE, VIEWS_FOR_AUDIENCES]
+EXERCISES = [*WBS_EXERCISES, COST_BY_PHASE, LEVELLING_SLIP, GO_LIVE_VARIANCE, MSPDI_OUTLINE_LEVELS, VIEWS_FOR_AUDIENCES]
