@@ -215,6 +215,18 @@ def mspdi_outline_levels(w) -> pd.Series:
     return _per_level(w.config, lambda task: True)
 
 
+def _counts_like(keep):
+    """A test that ``answer`` counts the tasks ``keep(plan, task)`` selects per level; a level
+    with none may be missing, as ``value_counts`` leaves it out."""
+    def matches(answer, w) -> bool:
+        wrong = _per_level(w.config, lambda task: keep(w.config, task))
+        given = pd.Series(answer).astype(float)
+        given.index = given.index.astype(int)
+        extra = given.drop(wrong.index, errors="ignore")
+        return bool((extra == 0).all()) and given.reindex(wrong.index, fill_value=0).tolist() == wrong.tolist()
+    return matches
+
+
 MSPDI_OUTLINE_LEVELS = Exercise(
     "mspdi_outline_levels",
     "Document the WBS in MS Project: export the plan (`pl.write_mspdi(plan, path)`), read the file back with "
@@ -225,12 +237,12 @@ MSPDI_OUTLINE_LEVELS = Exercise(
     mistakes=[
         Mistake("leaves_only", "You counted only the tasks with Summary 0. Phases, deliverables and work "
                 "packages with activities are tasks of the export too (summary tasks): the outline is the WBS.",
-                answer=lambda w: _per_level(w.config, lambda t: not w.config.is_summary(t.code))),
+                matches=_counts_like(lambda plan, t: not plan.is_summary(t.code))),
         Mistake("without_milestones", "You left out the milestones (Milestone 1). They are rows of the WBS "
                 "and tasks of the export, with zero duration.",
-                answer=lambda w: _per_level(w.config, lambda t: t.kind != "milestone")),
+                matches=_counts_like(lambda plan, t: t.kind != "milestone")),
         Mistake("summaries_only", "You counted only the summary tasks (Summary 1). Count every Task element.",
-                answer=lambda w: _per_level(w.config, lambda t: w.config.is_summary(t.code))),
+                matches=_counts_like(lambda plan, t: plan.is_summary(t.code))),
     ])
 
 
