@@ -182,6 +182,15 @@ def gate_order(w) -> pd.Series:
     return gates.sort_values("finish", kind="stable")["wbs_code"].reset_index(drop=True)
 
 
+def _in_date_order(codes: list, w) -> bool:
+    """Whether ``codes`` are all the milestones, each once, with finish dates never going back."""
+    finish = schedule(w.config).table.set_index("wbs_code")["finish"]
+    if sorted(codes) != sorted(_milestones(w.config)):
+        return False
+    dates = [finish[code] for code in codes]
+    return all(earlier <= later for earlier, later in zip(dates, dates[1:]))
+
+
 GATE_ORDER = Exercise(
     "gate_order",
     "In which order does Ben's life cycle pass its gates? Schedule the plan and give the codes of its "
@@ -197,6 +206,10 @@ GATE_ORDER = Exercise(
         Mistake("latest_first", "You sorted the gates latest first. The life cycle runs forward: sort the "
                 "finish dates ascending.",
                 matches=lambda answer, w: list(answer) == list(gate_order(w))[::-1]),
+        Mistake("tie_order", "Your gates follow the calendar, but gates that finish on the same day are not in "
+                "WBS order. The data freeze (6.2.3) waits for the go/no-go (9.1.3) with no gap, so both finish on "
+                "the same day: sort with kind='stable' on the outline-ordered table, as the question asks.",
+                matches=lambda answer, w: _in_date_order(list(answer), w)),
     ])
 
 

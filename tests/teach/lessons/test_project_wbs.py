@@ -114,9 +114,15 @@ def test_gate_order(lesson, plan):
     gates = [t.code for t in plan.tasks if t.kind == "milestone"]
     right = sorted(gates, key=lambda code: (finish[code], gates.index(code)))
     assert right != gates
+    freeze, decision = right.index("6.2.3"), right.index("9.1.3")
+    assert finish["6.2.3"] == finish["9.1.3"]  # the freeze follows the decision with no gap: a tie
+    by_logic = right.copy()
+    by_logic[freeze], by_logic[decision] = right[decision], right[freeze]
     assert_mistakes(lesson, "gate_order", pd.Series(right), {
-        "outline_order": pd.Series(gates), "latest_first": pd.Series(right[::-1]),
+        "outline_order": pd.Series(gates), "latest_first": pd.Series(right[::-1]), "tie_order": pd.Series(by_logic),
     })
+    lost = right[:3] + right[4:]
+    assert lesson.check("gate_order", pd.Series(lost)).mistake is None
 
 
 def _exported_levels(plan, tmp_path, keep=lambda task: True):
