@@ -18,7 +18,7 @@ import pandas as pd
 from crmkit.planning import Link, Plan, schedule
 from crmkit.teach import Exercise, Mistake
 
-__all__ = ["WBS_EXERCISES", "CHOSEN_DELIVERABLE", "NEW_LINK", "with_link"]
+__all__ = ["WBS_EXERCISES", "CHOSEN_DELIVERABLE", "NEW_LINK", "with_link", "go_live_code"]
 
 #: The deliverable the plan details down to activities (data migration).
 CHOSEN_DELIVERABLE = "6.2"
@@ -125,7 +125,8 @@ def with_link(plan: Plan, predecessor: str, successor: str, type: str = "FS", la
     return dataclasses.replace(plan, links=(*plan.links, Link(predecessor, successor, type, lag)))
 
 
-def _go_live(plan: Plan) -> str:
+def go_live_code(plan: Plan) -> str:
+    """The go-live milestone: the plan's launch milestone, else its last leaf."""
     return plan.launch_milestone or plan.leaves[-1].code
 
 
@@ -135,7 +136,7 @@ def _before_after(plan: Plan):
 
 def go_live_after_new_link(w) -> float:
     before, after = _before_after(w.config)
-    code = _go_live(w.config)
+    code = go_live_code(w.config)
     return after.offset_of(code) - before.offset_of(code)
 
 
@@ -146,7 +147,7 @@ def _successor_shift(w) -> float:
 
 def _calendar_shift(w) -> float:
     before, after = _before_after(w.config)
-    code = _go_live(w.config)
+    code = go_live_code(w.config)
     return float((after.finish_of(code) - before.finish_of(code)).days)
 
 
