@@ -1,5 +1,9 @@
 """Exercises of the PSCHSE implementation project (notebooks/14_pschse_implementation_project.ipynb).
 
+Those on the WBS and its network (deliverables, activities, a new dependency, the life cycle's
+gates, the MS Project export) are in :mod:`crmkit.teach.lessons.project_wbs`; this module lists them
+with its own.
+
 They check what MS Project does for a plan once people are on it (cost, levelling, a tracked
 update against the baseline) and which view suits which audience. Bind them to a plan, not a
 world::
@@ -20,8 +24,9 @@ import pandas as pd
 from crmkit.planning import Plan, cost_table, level, schedule, set_baseline, tracked_update, variance
 from crmkit.planning.table import plan_to_table
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.project_wbs import MSPDI_OUTLINE_LEVELS, WBS_EXERCISES, go_live_code, with_link
 
-__all__ = ["EXERCISES", "STATUS", "VIEWS", "AUDIENCES", "PlanCase", "plan_case", "why_views"]
+__all__ = ["EXERCISES", "STATUS", "VIEWS", "AUDIENCES", "PlanCase", "plan_case", "why_views", "with_link"]
 
 #: What the team reports at the May status meeting: working days taken (finished work) or
 #: now expected (work in progress). Invented for teaching.
@@ -100,10 +105,6 @@ COST_BY_PHASE = Exercise(
 # --- resource levelling -------------------------------------------------------------------------------
 
 
-def _go_live(plan: Plan) -> str:
-    return plan.launch_milestone or plan.leaves[-1].code
-
-
 @lru_cache(maxsize=4)
 def _levelled(plan: Plan):
     # A plan is a frozen value, so its levelling can be shared by the reference and the
@@ -118,13 +119,13 @@ def _tracked(plan: Plan) -> tuple:
 
 def levelling_slip(w) -> float:
     result = _levelled(w.config)
-    code = _go_live(w.config)
+    code = go_live_code(w.config)
     return result.schedule.offset_of(code) - result.before.offset_of(code)
 
 
 def _calendar_days(w) -> float:
     result = _levelled(w.config)
-    code = _go_live(w.config)
+    code = go_live_code(w.config)
     return float((result.schedule.finish_of(code) - result.before.finish_of(code)).days)
 
 
@@ -153,7 +154,7 @@ LEVELLING_SLIP = Exercise(
 def go_live_variance(w) -> float:
     plan = w.config
     table = variance(*_tracked(plan))
-    return float(table.loc[_go_live(plan), "finish_variance"])
+    return float(table.loc[go_live_code(plan), "finish_variance"])
 
 
 def _sum_of_slips(w) -> float:
@@ -176,8 +177,8 @@ GO_LIVE_VARIANCE = Exercise(
                 "a late go-live is positive.", answer=lambda w: -go_live_variance(w)),
         Mistake("calendar_days_variance", "You counted calendar days between the baseline and the new finish. "
                 "Finish variance is in working days (the difference of the offsets, 'ef').",
-                answer=lambda w: float((_tracked(w.config)[1].finish_of(_go_live(w.config))
-                                        - _tracked(w.config)[0].finish_of(_go_live(w.config))).days)),
+                answer=lambda w: float((_tracked(w.config)[1].finish_of(go_live_code(w.config))
+                                        - _tracked(w.config)[0].finish_of(go_live_code(w.config))).days)),
     ])
 
 
@@ -239,4 +240,4 @@ VIEWS_FOR_AUDIENCES = Exercise(
     ])
 
 
-EXERCISES = [COST_BY_PHASE, LEVELLING_SLIP, GO_LIVE_VARIANCE, VIEWS_FOR_AUDIENCES]
+EXERCISES = [*WBS_EXERCISES, COST_BY_PHASE, LEVELLING_SLIP, GO_LIVE_VARIANCE, MSPDI_OUTLINE_LEVELS, VIEWS_FOR_AUDIENCES]
