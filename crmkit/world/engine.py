@@ -85,7 +85,13 @@ def number_block(frames: dict[str, pd.DataFrame], index: int, keep: int) -> dict
 def world_block(config: WorldConfig, index: int, entropy: int) -> dict[str, pd.DataFrame]:
     """Block ``index`` of the world, numbered and cut to the world's size (runs in a worker)."""
     keep = min(config.customers - index * BLOCK_SIZE, BLOCK_SIZE)
-    return number_block(simulate_block(config, index, entropy), index, keep)
+    block = number_block(simulate_block(config, index, entropy), index, keep)
+    # Every customer table in every block, empty where the config leaves a part out (a case
+    # without sales has no leads): a streamed world then has the same files as a saved one.
+    for prefix, specs, truth in (("", observed_tables(), False), ("truth.", truth_tables(), True)):
+        block |= {prefix + name: _empty(name, config, truth=truth) for name, spec in specs.items()
+                  if spec.scope == "customer" and prefix + name not in block}
+    return block
 
 
 def block_count(config: WorldConfig) -> int:
@@ -184,7 +190,11 @@ def global_tables(config: WorldConfig) -> dict[str, pd.DataFrame]:
     frames = {"products": products_table(config), "campaigns": campaigns_table(config)}
     for component in GLOBAL_COMPONENTS:
         frames.update(component(config))
-    return {name: conform(df, table_spec(name), lists=lists_of(config)) for name, df in frames.items()}
+    tables = {name: conform(df, table_spec(name), lists=lists_of(config)) for name, df in frames.items()}
+    # A global table the config leaves out (a case without partners) is still written, empty:
+    # a streamed world must load like a saved one.
+    return tables | {name: _empty(name, config) for name, spec in observed_tables().items()
+                     if spec.scope == "global" and name not in tables}
 
 
 def _empty(name: str, config: WorldConfig, truth: bool = False) -> pd.DataFrame:

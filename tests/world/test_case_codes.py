@@ -13,10 +13,12 @@ import ast
 from importlib.resources import files
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
 import crmkit as ck
+from crmkit.world.stream import generate
 from crmkit.errors import ConfigError
 from crmkit.world.cases import load_config
 from crmkit.world.vocabulary import terms
@@ -157,6 +159,18 @@ def test_the_new_case_is_consistent_and_loads_back_with_its_codes(bakery, tmp_pa
         loaded = ck.load_world(bakery.save(tmp_path / name, format=fmt))
         assert list(loaded.tables["cases"]["reason"].cat.categories) == BAKERY_CODES["case_reason"]
         assert loaded.tables["cases"]["reason"].equals(bakery.tables["cases"]["reason"])
+
+
+def test_a_streamed_world_of_a_case_without_partners_loads_back(tmp_path):
+    # generate() writes the global tables first; one the case leaves out (partners) must be
+    # written empty, as save() does, or the streamed world could not be loaded.
+    case = _bakery(tmp_path)
+    out = generate(str(case), tmp_path / "streamed", customers=300, seed=4, format="parquet", progress=False)
+    loaded = ck.load_world(out)
+    saved = ck.load_world(ck.simulate(str(case), customers=300, seed=4, progress=False).save(tmp_path / "saved"))
+    assert len(loaded.tables["partners"]) == 0
+    for name, df in saved.tables.items():
+        pd.testing.assert_frame_equal(loaded.tables[name], df, obj=name)
 
 
 BAD_CODES = [  # (change to the bakery's world.yaml, the field and the value the message must name)
