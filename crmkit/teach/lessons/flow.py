@@ -14,7 +14,7 @@ import pandas as pd
 from crmkit.analytics.identity import exact_email_links, resolve_identities
 from crmkit.analytics.identity_quality import match_quality
 from crmkit.teach import Exercise, Mistake
-from crmkit.teach.lessons.flow_stages import MASTER_SILO_SHARE, SEGMENT_BEST_SHARE, SEGMENT_NPS
+from crmkit.teach.lessons.flow_stages import MASTER_SILO_SHARE, MASTER_VALUE_GAP, SEGMENT_BEST_SHARE, SEGMENT_NPS
 
 __all__ = ["EXERCISES"]
 
@@ -184,4 +184,4 @@ REPEAT_RATE = Exercise(
 
 
 EXERCISES = [MISSING_EMAIL, EXACT_EMAIL, REGION_REVENUE, REPEAT_RATE, TOP_SPENDERS, SEGMENT_BEST_SHARE, SEGMENT_NPS,
-             MASTER_SILO_SHARE]
+             MASTER_VALUE_GAP, MASTER_SILO_SHARE]

@@ -10,21 +10,34 @@ from __future__ import annotations
 import pandas as pd
 
 from crmkit.analytics.flow import identify_best
-from crmkit.analytics.flow_chain import segment_stage
+from crmkit.analytics.flow_chain import master_chain, segment_stage
+from crmkit.analytics.rfm_fast import rfm_fast
+from crmkit.analytics.value import probabilistic_clv
+from crmkit.analytics.value_scoring import score_value, value_baselines
 from crmkit.analytics.identity import customer_master, resolve_identities
 from crmkit.teach import Exercise, Mistake
 
-__all__ = ["SEGMENT_BEST_SHARE", "SEGMENT_NPS", "MASTER_SILO_SHARE"]
+__all__ = ["SEGMENT_BEST_SHARE", "SEGMENT_NPS", "MASTER_VALUE_GAP", "MASTER_SILO_SHARE"]
 
-_SEGMENTS: dict = {}  # one segmentation per world: k-means is the slow part of these checks
+_CACHE: dict = {}  # per world, the slow steps (k-means, identity resolution), computed once for all checks
+
+
+def _once(w, name: str, compute):
+    orders = w.tables["orders"]
+    if _CACHE.get("orders") is not orders:
+        _CACHE.clear()
+        _CACHE["orders"] = orders
+    if name not in _CACHE:
+        _CACHE[name] = compute(w)
+    return _CACHE[name]
 
 
 def _segments(w) -> pd.DataFrame:
-    key = id(w.tables["orders"])
-    if key not in _SEGMENTS or _SEGMENTS[key][0] is not w.tables["orders"]:
-        _SEGMENTS.clear()
-        _SEGMENTS[key] = (w.tables["orders"], segment_stage(w, seed=int(w.config.seed)))
-    return _SEGMENTS[key][1]
+    return _once(w, "segments", lambda w: segment_stage(w, seed=int(w.config.seed)))
+
+
+def _master(w) -> pd.DataFrame:
+    return _once(w, "master", lambda w: customer_master(w.source_records, resolve_identities(w.source_records)))
 
 
 # --- segment: where the best customers are ------------------------------------------------------------
@@ -89,12 +102,52 @@ SEGMENT_NPS = Exercise(
     ])
 
 
+# --- predict: BG/NBD against last year, on the master's rows --------------------------------------------
+
+
+def _gap(scores: pd.DataFrame, metric: str = "top_decile_capture", model: str = "predicted_value",
+         baseline: str = "last_period") -> float:
+    scores = scores.set_index("prediction")[metric]
+    return float(scores[model] - scores[baseline])
+
+
+def _master_scores(w) -> pd.DataFrame:
+    return _once(w, "master_scores", lambda w: master_chain(w, _master(w)).scores())
+
+
+def _true_id_scores(w) -> pd.DataFrame:
+    predicted = probabilistic_clv(rfm_fast(w.orders, w.observed_until), 365)[["customer_id", "predicted_value"]]
+    predicted = predicted.merge(value_baselines(w.orders, w.observed_until, 365), on="customer_id")
+    return score_value(predicted, w.truth.customers)
+
+
+MASTER_VALUE_GAP = Exercise(
+    "master_value_gap",
+    "Predict, on the master's rows: score the chain's predictions (`chain.scores()`) and give **by how much "
+    "BG/NBD's `top_decile_capture` beats the naive 'next year = last year' (`last_period`)**: BG/NBD's "
+    "figure minus last_period's, one number (negative if it does worse).",
+    reference=lambda w: _gap(_master_scores(w)),
+    uses_truth=True,
+    mistakes=[
+        Mistake("reversed", "You took last_period's capture minus BG/NBD's: the question asks how much BG/NBD "
+                "beats the naive rule, BG/NBD minus last_period.",
+                answer=lambda w: -_gap(_master_scores(w))),
+        Mistake("against_average", "You compared BG/NBD with 'everyone is average' (which any ranking beats); "
+                "the question's rival is next year = last year, the last_period row.",
+                answer=lambda w: _gap(_master_scores(w), baseline="average")),
+        Mistake("spearman", "That is the gap in Spearman rank agreement; the question asks for the gap in "
+                "top_decile_capture.", answer=lambda w: _gap(_master_scores(w), "spearman")),
+        Mistake("true_ids", "That gap is scored on customer_id (flow.predictions), the clean key a company "
+                "does not have; the question asks for the chain on the master's rows: chain.scores().",
+                answer=lambda w: _gap(_true_id_scores(w))),
+    ])
+
+
 # --- a challenge: silos --------------------------------------------------------------------------------
 
 
 def _master_systems(w) -> pd.Series:
-    master = customer_master(w.source_records, resolve_identities(w.source_records))
-    return master["systems"].str.count(",") + 1
+    return _master(w)["systems"].str.count(",") + 1
 
 
 def _true_systems(w) -> pd.Series:

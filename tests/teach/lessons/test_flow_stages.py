@@ -59,6 +59,22 @@ def test_segment_nps(lesson, seed):
     assert lesson.check("segment_nps", by_segment).correct
 
 
+def test_master_value_gap(lesson, seed):
+    world, flow = make_world(seed), make_flow(seed)
+    scores = ck.analytics.master_chain(world, flow.master).scores().set_index("prediction")
+    capture, spearman = scores["top_decile_capture"], scores["spearman"]
+    baselines = ck.analytics.value_baselines(world.orders, world.observed_until, 365)
+    on_ids = flow.predictions[["customer_id", "predicted_value"]].merge(baselines, on="customer_id")
+    on_ids = ck.analytics.score_value(on_ids, world.truth.customers).set_index("prediction")["top_decile_capture"]
+    messages = assert_mistakes(lesson, "master_value_gap", capture["predicted_value"] - capture["last_period"], {
+        "reversed": capture["last_period"] - capture["predicted_value"],
+        "against_average": capture["predicted_value"] - capture["average"],
+        "spearman": spearman["predicted_value"] - spearman["last_period"],
+        "true_ids": on_ids["predicted_value"] - on_ids["last_period"],
+    })
+    assert "chain.scores()" in messages["true_ids"]
+
+
 def test_master_silo_share(lesson, seed):
     world, flow = make_world(seed), make_flow(seed)
     systems = flow.master["systems"].str.count(",") + 1
