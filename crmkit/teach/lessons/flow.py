@@ -3,7 +3,8 @@
 Collect (the data quality of each source system), store (an identity-resolution baseline
 scored against the true links), the warehouse (a star-schema query and a KPI, in SQL or in
 pandas: the checks judge the figures, however they were computed) and identify (the best
-customers by spend).
+customers by spend); the segment, profile and silo exercises live in
+:mod:`crmkit.teach.lessons.flow_stages`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 from crmkit.analytics.identity import exact_email_links, resolve_identities
 from crmkit.analytics.identity_quality import match_quality
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.flow_stages import MASTER_SILO_SHARE, MASTER_VALUE_GAP, SEGMENT_BEST_SHARE, SEGMENT_NPS
 
 __all__ = ["EXERCISES"]
 
@@ -181,4 +183,5 @@ REPEAT_RATE = Exercise(
     ])
 
 
-EXERCISES = [MISSING_EMAIL, EXACT_EMAIL, REGION_REVENUE, REPEAT_RATE, TOP_SPENDERS]
+EXERCISES = [MISSING_EMAIL, EXACT_EMAIL, REGION_REVENUE, REPEAT_RATE, TOP_SPENDERS, SEGMENT_BEST_SHARE, SEGMENT_NPS,
+             MASTER_VALUE_GAP, MASTER_SILO_SHARE]
