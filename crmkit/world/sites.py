@@ -82,12 +82,10 @@ class Sites(Section):
 
 
 def sites_table(config) -> dict[str, pd.DataFrame]:
-    """The ``sites`` table (ids from 1, in the case's order); none for a case without sites."""
-    if config.sites is None:
-        return {}
-    items = config.sites.items
+    """The ``sites`` table (ids from 1, in the case's order); empty for a case without sites."""
+    items = config.sites.items if config.sites is not None else []
     return {"sites": pd.DataFrame({
-        "site_id": np.arange(1, len(items) + 1), "name": [s.name for s in items],
+        "site_id": np.arange(1, len(items) + 1, dtype=np.int64), "name": [s.name for s in items],
         "city": [s.city for s in items], "kind": [s.kind for s in items],
     })}
 
