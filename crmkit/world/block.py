@@ -25,6 +25,7 @@ from crmkit.world.loyalty import build_ledger
 from crmkit.world.ops.components import BLOCK_COMPONENTS
 from crmkit.world.orders import attribute_redemptions, build_items, build_orders, expected_order_value
 from crmkit.world.people import draw_customers
+from crmkit.world.sites import draw_sites
 from crmkit.world.taste import Tastes, taste_frames
 from crmkit.world.timeline import Timeline
 from crmkit.world.touchpoints import build_interactions
@@ -66,6 +67,7 @@ def simulate_block(config: WorldConfig, index: int, entropy: int) -> dict[str, p
     tastes = Tastes.draw(block, people["persona"])
     people["true_order_value"] = expected_order_value(config, people["persona"], people["true_spend_factor"], tastes)
     orders = build_orders(block, people, life)
+    people["home_site"], orders["site"] = draw_sites(block, orders["customer"], orders["channel"])
     phases, joins, members = life.phases.result(), life.joins.result(), life.members.result()
     response = responses(members, orders, config, block.timeline)
     attribute_redemptions(orders, members, response)

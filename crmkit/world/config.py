@@ -22,6 +22,7 @@ from crmkit.world.ops.sources import SourcesConfig
 from crmkit.world.ops.staff import StaffConfig
 from crmkit.world.products import Catalogue
 from crmkit.world.realism_targets import RealismTargets
+from crmkit.world.sites import Sites
 from crmkit.world.sections import (Age, Date, Multiplier, NonNegative, Number, Positive, Probability, Remark, Section,
                                     Weight, Whole, check_keys)
 from crmkit.world.vocabulary import terms
@@ -244,6 +245,7 @@ class WorldConfig(Section):
     service_desk: ServiceDeskConfig | None = None
     finance: FinanceConfig | None = None
     sources: SourcesConfig | None = None
+    sites: Sites | None = None  # where visits happen (absent: nowhere in particular; see crmkit.world.sites)
     realism: RealismTargets | None = None  # what the world's cohort statistics must show
     words: Words | None = None  # what customers read and write, where they live (absent: the kit's words)
     codes: Codes | None = None  # its service issues, case reasons, feedback topics (absent: the kit's)

@@ -46,6 +46,7 @@ class Column:
     references: str | None = None
     min: float | None = None
     max: float | None = None
+    only_with: str | None = None  # the config section that fills it (empty in worlds without it)
 
     @property
     def dtype(self):
@@ -74,6 +75,7 @@ class Table:
     primary_key: str
     columns: tuple[Column, ...]
     is_truth: bool = False
+    only_with: str | None = None  # the config section that fills it (empty in worlds without it)
 
     @property
     def column_names(self) -> list[str]:
@@ -101,6 +103,7 @@ def _load() -> dict[str, dict[str, Table]]:
                 primary_key=spec["primary_key"],
                 columns=tuple(Column(**{"nullable": c["type"] == "nullable_int", **c}) for c in spec["columns"]),
                 is_truth=section == "truth",
+                only_with=spec.get("only_with"),
             )
             for name, spec in raw[section].items()
         }

@@ -31,6 +31,7 @@ from crmkit.world.config import WorldConfig
 from crmkit.world.dictionary import Table, conform, observed_tables, table_spec, truth_tables
 from crmkit.world.ops.components import GLOBAL_COMPONENTS
 from crmkit.world.orders import products_table
+from crmkit.world.sites import sites_table
 
 ID_STRIDE = 100_000_000  # fixed: room for the rows of one table in one block of customers
 
@@ -187,7 +188,7 @@ def iter_world(config: WorldConfig, workers: int = 1, progress: bool | None = No
 
 def global_tables(config: WorldConfig) -> dict[str, pd.DataFrame]:
     """The tables that do not grow with the number of customers (products, campaigns, staff...)."""
-    frames = {"products": products_table(config), "campaigns": campaigns_table(config)}
+    frames = {"products": products_table(config), "campaigns": campaigns_table(config), **sites_table(config)}
     for component in GLOBAL_COMPONENTS:
         frames.update(component(config))
     tables = {name: conform(df, table_spec(name), lists=lists_of(config)) for name, df in frames.items()}

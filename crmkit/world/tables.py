@@ -45,7 +45,7 @@ def assemble(block, people, orders, items, observed, order_id, phases, joins, me
             "campaign_id": orders["campaign"][obs_rows], "item_count": orders["item_count"][obs_rows],
             "gross_amount": orders["gross"][obs_rows], "discount_amount": orders["discount"][obs_rows],
             "net_amount": orders["net"][obs_rows], "service_issue": labels_of("service_issue", orders["issue"][obs_rows], lists_of(block.config)),
-            "_customer": orders["customer"][obs_rows],
+            "site_id": orders["site"][obs_rows], "_customer": orders["customer"][obs_rows],
         }),
     }
     kept = observed[items["order"]]
@@ -158,7 +158,7 @@ def _truth(block, people, orders, observed, phases, members, interactions, order
         "observed_value": round_money(np.bincount(o_cust[observed], weights=value[observed], minlength=n)),
         "holdout_orders": np.bincount(o_cust[~observed], minlength=n),
         "holdout_value": round_money(np.bincount(o_cust[~observed], weights=value[~observed], minlength=n)),
-        "_customer": _local_ids(n),
+        "home_site_id": people["home_site"], "_customer": _local_ids(n),
     })
     anonymous = interactions["anonymous"]
     return {

@@ -67,6 +67,7 @@ class Touchpoints:
     def build(self) -> dict[str, np.ndarray]:
         self._signups()
         self._orders()
+        self._arrivals()
         self._aftercare()
         self._loyalty_and_social()
         self._campaigns()
@@ -99,6 +100,20 @@ class Touchpoints:
         events = rows[channel == _ch("home_sales_event")]
         self.add(o["customer"][events], o["time"][events] - self.rng.random(len(events)) * self.n.event_hours.value * HOUR,
                  _ch("home_sales_event"), _kind("event_attendance"), events)
+
+    def _arrivals(self):
+        """An on-site arrival at each visit's site, when the visit starts (the case names its kind).
+
+        No random draw: a case that declares no arrival keeps every other touchpoint as it was.
+        The visit took place (its order exists), so the arrival is kept even when the order
+        came in the last moment of a relationship.
+        """
+        sites = self.block.config.sites
+        if sites is None or sites.arrival is None:
+            return
+        rows = np.flatnonzero(self.observed & (self.orders["site"] >= 0))
+        self.add(self.orders["customer"][rows], self.orders["time"][rows], _ch(sites.arrival.channel),
+                 _kind(sites.arrival.kind), rows, customer_action=False)
 
     def _aftercare(self):
         o, rows = self.orders, np.flatnonzero(self.observed)

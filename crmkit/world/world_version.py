@@ -68,15 +68,22 @@ def fingerprint(world) -> str:
     Two worlds of the same case, size and seed made by kits of the same world version have
     the same fingerprint on the same platform (numpy's float functions may differ in the last
     bit between platforms, so pinned fingerprints are checked where the kit is developed).
+    Tables and columns that only a config section fills (``only_with`` in the dictionary,
+    e.g. the sites) are left out of a world whose config lacks that section: they are empty
+    there, so a world that does not use a part of the model keeps its fingerprint.
     """
     import hashlib
 
     from crmkit.world.dictionary import observed_tables, truth_tables
 
+    def used(part) -> bool:
+        return part.only_with is None or getattr(world.config, part.only_with, None) is not None
+
     digest = hashlib.sha256()
     for prefix, frames, specs in (("", world.tables, observed_tables()), ("truth.", dict(world.truth), truth_tables())):
-        for name in specs:
-            if name in frames:
+        for name, spec in specs.items():
+            if name in frames and used(spec):
+                columns = [c for c in frames[name].columns if c not in spec.column_names or used(spec.column(c))]
                 digest.update(f"{prefix}{name}\n".encode())
-                digest.update(frames[name].to_csv(index=False, lineterminator="\n").encode())
+                digest.update(frames[name][columns].to_csv(index=False, lineterminator="\n").encode())
     return digest.hexdigest()

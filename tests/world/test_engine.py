@@ -126,6 +126,9 @@ def test_streaming_equals_saving(tmp_path, two_block_world):
 
 def test_ids_are_unique_and_start_at_one(two_block_world):
     for name, df in two_block_world.tables.items():
+        if name == "sites":  # pschse declares no sites: the table is empty by design
+            assert df.empty
+            continue
         key = df.columns[0]
         assert df[key].is_unique and df[key].min() == 1, name
 

@@ -51,12 +51,16 @@ def db(tmp_path_factory, small):
     con.close()
 
 
+# The columns every order has a value for (the nullable opportunity_id and site_id are left empty).
+ORDER_COLUMNS = "(order_id, customer_id, ordered_at, channel, campaign_id, item_count, gross_amount, discount_amount, net_amount, service_issue)"
+
+
 @pytest.mark.parametrize(
     "statement",
     [
-        "INSERT INTO orders VALUES (999999, 99999999, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, 10, 'none', NULL)",  # unknown customer
-        "INSERT INTO orders VALUES (999999, 1, '2024-01-01 00:00:00', 'carrier pigeon', NULL, 1, 10, 0, 10, 'none', NULL)",  # not in vocabulary
-        "INSERT INTO orders VALUES (999999, 1, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, -10, 'none', NULL)",  # negative amount
+        "INSERT INTO orders " + ORDER_COLUMNS + " VALUES (999999, 99999999, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, 10, 'none')",  # unknown customer
+        "INSERT INTO orders " + ORDER_COLUMNS + " VALUES (999999, 1, '2024-01-01 00:00:00', 'carrier pigeon', NULL, 1, 10, 0, 10, 'none')",  # not in vocabulary
+        "INSERT INTO orders " + ORDER_COLUMNS + " VALUES (999999, 1, '2024-01-01 00:00:00', 'web', NULL, 1, 10, 0, -10, 'none')",  # negative amount
         "INSERT INTO orders SELECT * FROM orders LIMIT 1",  # duplicate key
         "UPDATE customers SET email_opt_in = 7 WHERE customer_id = 1",  # not a boolean
     ],

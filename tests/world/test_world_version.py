@@ -18,12 +18,14 @@ from crmkit.world.cases import cases
 from crmkit.world.world_version import WORLD_VERSION, WorldVersionWarning, fingerprint
 
 PINNED_VERSION = 2
+# The sites (issue 13) moved the three cases that declare them; retailer and pschse declare
+# none and keep the fingerprints they had before sites existed.
 PINNED = {  # ck.simulate(case, customers=200, seed=1): fingerprint(world)
-    "harrahs": "1c705de554cb1a4adbe0e6738b079250f87ee1932ed1ec14a8dbfbe49ee328c9",
+    "harrahs": "d1a1079173bb025d57cc6855ac8dc45f8e83869f0b46e8ca3ddf2d8260c95317",
     "pschse": "77eb95870c721104a65af3eb23b52976e95590d7f169c358d106695847f874ce",
     "retailer": "babb447601e28617f050b0223538d9242a052f5199165d13ff17d2958743cc50",
-    "ritz_carlton": "00b4e0767d0087dee78ab8d9abd657466fb43725d39198687f1ee4e7be621c8e",
-    "tesco": "b564c3f08b712ccec21891cfcf8523fe6641324568bab2e0a83211168e2d1965",
+    "ritz_carlton": "15423304aa00a584892f5d720594930b76dee1a33e18e9cfa6ab580e2619e1b9",
+    "tesco": "f5deb569771114b317a291a1726aa5c138b7fe0f4c1c4ccee5fd0bda198447a8",
 }
 
 

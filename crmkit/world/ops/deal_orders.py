@@ -58,7 +58,7 @@ def simulate(context) -> dict[str, pd.DataFrame]:
         "channel": labels_of("order_channel", channel), "campaign_id": np.full(n, -1), "item_count": quantity,
         "gross_amount": gross, "discount_amount": round_money(gross - amount), "net_amount": amount,
         "service_issue": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), dtype=category_dtype("service_issue", lists_of(context.config))),
-        "opportunity_id": deals["opportunity_id"].to_numpy(), "_customer": customer,
+        "opportunity_id": deals["opportunity_id"].to_numpy(), "site_id": np.full(n, -1), "_customer": customer,
     })
     first = len(frames["orders"])  # add_frames numbers these orders after the block's others
     items = pd.DataFrame({
