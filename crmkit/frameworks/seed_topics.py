@@ -11,7 +11,7 @@ and lets that list only shrink).
 78
 >>> seed_topics()[4].section
 '3. Collect at every touchpoint'
->>> 2 in not_yet()
+>>> 17 in not_yet()  # "illustrate from personal experience": a written reflection
 True
 """
 

@@ -61,9 +61,11 @@ def _top_decile(w) -> pd.Index:
 
 def _recent_spend_by_customer(w, customers=None) -> pd.Series:
     """Each customer's spend in the last ``holdout_months`` of the window (0 without orders):
-    the naive forecast of the hold-out."""
+    the naive forecast of the hold-out. Orders booked by won deals are left out: the question
+    forecasts everyday buying (deals are forecast from the pipeline)."""
     months = w.config.calendar.holdout_months
-    recent = w.orders[w.orders.ordered_at > w.observed_until - pd.DateOffset(months=months)]
+    orders = w.orders[w.orders.opportunity_id.isna()] if "opportunity_id" in w.orders else w.orders
+    recent = orders[orders.ordered_at > w.observed_until - pd.DateOffset(months=months)]
     index = w.customers.customer_id if customers is None else customers
     return recent.groupby("customer_id").net_amount.sum().reindex(index, fill_value=0.0).rename("net_amount")
 
@@ -114,9 +116,11 @@ TOP10_SPENDERS = Exercise(
 BEST_CUSTOMERS_FORECAST = Exercise(
     "best_customers_forecast", "Forecast: how much (`net_amount`) will each of your best customers (the "
     "`len(world.customers) // 10` customers with the highest total spend) spend in the hold-out period, the "
-    "`world.config.calendar.holdout_months` months after `world.observed_until`? A Series indexed by customer_id. "
+    "`world.config.calendar.holdout_months` months after `world.observed_until`, on everyday orders (leave out "
+    "the orders won deals booked, those with an `opportunity_id`: the sales pipeline forecasts them)? A Series "
+    "indexed by customer_id. "
     "Scored by your instructor against what each really spent, by its error compared with the naive forecast "
-    "(each one's spend in the last `holdout_months` months): as good or better earns all the points.",
+    "(each one's everyday spend in the last `holdout_months` months): as good or better earns all the points.",
     reference=_holdout_value_of_top_decile, uses_truth=True, rtol=0.2,
     mistakes=[
         Mistake("whole_window", "You gave what they spent over the whole observation window; the forecast is for "
