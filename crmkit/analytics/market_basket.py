@@ -8,7 +8,7 @@ complement); below 1, less often (a substitute pushes the other out).
 
 from __future__ import annotations
 
-__all__ = ["pair_lift"]
+__all__ = ["category_repeat", "pair_lift"]
 
 import numpy as np
 import pandas as pd
@@ -69,3 +69,48 @@ def pair_lift(order_items: pd.DataFrame, products: pd.DataFrame | None = None, l
     table = pd.DataFrame({"item": np.asarray(items)[a], "other": np.asarray(items)[b], "orders": both[a, b].astype(np.int64),
                           "support": both[a, b] / len(orders), "confidence": confidence, "lift": confidence / share[b]})
     return table.sort_values(["lift", "orders"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def category_repeat(orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame,
+                    level: str = "category", seed: int = 0) -> dict[str, float]:
+    """How often a customer's second order shares a ``level`` group with the first, against chance.
+
+    Chance pairs every first order with another customer's second order (a seeded shuffle),
+    so it keeps how popular each group is but breaks any lasting taste.
+
+    Returns
+    -------
+    dict
+        ``customers`` (with two orders or more), ``observed`` and ``chance`` (shares of them
+        whose second order holds a group of the first) and ``ratio`` (observed / chance).
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4], "customer_id": [1, 1, 2, 2],
+    ...     "ordered_at": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05", "2024-03-01"])})
+    >>> items = pd.DataFrame({"order_id": [1, 2, 3, 4], "product_id": [10, 10, 20, 20]})
+    >>> products = pd.DataFrame({"product_id": [10, 20], "category": ["a", "b"]})
+    >>> category_repeat(orders, items, products)["observed"]
+    1.0
+    """
+    require_columns(orders, ("order_id", "customer_id", "ordered_at"), "orders")
+    require_columns(products, ("product_id", level), "products")
+    ranked = orders.sort_values(["customer_id", "ordered_at", "order_id"], kind="stable")
+    rank = ranked.groupby("customer_id").cumcount()
+    first = ranked.loc[rank == 0, ["customer_id", "order_id"]]
+    second = ranked.loc[rank == 1, ["customer_id", "order_id"]]
+    first = first[first.customer_id.isin(second.customer_id)].sort_values("customer_id")
+    second = second.sort_values("customer_id")
+    group = order_items[["order_id", "product_id"]].assign(
+        group=order_items["product_id"].map(products.set_index("product_id")[level]))
+    sets = group.groupby("order_id")["group"].agg(frozenset)
+    a = sets.reindex(first.order_id).to_numpy()
+    b = sets.reindex(second.order_id).to_numpy()
+
+    def share(x, y) -> float:
+        return float(np.mean([bool(p and q and p & q) for p, q in zip(x, y)])) if len(x) else float("nan")
+
+    shuffled = b[np.random.default_rng(seed).permutation(len(b))]
+    observed, chance = share(a, b), share(a, shuffled)
+    return {"customers": float(len(a)), "observed": observed, "chance": chance,
+            "ratio": observed / chance if chance else float("nan")}

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import crmkit as ck
-from crmkit.analytics.market_basket import pair_lift
+from crmkit.analytics.market_basket import category_repeat, pair_lift
 from crmkit.errors import ConfigError
 from crmkit.world.baskets import mission_multipliers
 from crmkit.world.cases import load_config
@@ -92,6 +92,16 @@ def test_designed_complements_and_substitutes_show_in_baskets(grocer):
     assert len(found) >= len(complements) - 1 and (found > 1.3).all(), found
     pushed = lift["lift"].reindex(substitutes).fillna(0.0)
     assert (pushed < 0.7).all(), pushed
+
+
+def test_a_lasting_taste_makes_the_second_order_repeat_the_first_ones_categories(grocer):
+    # Without taste the ratio would be about 1 (the shuffle keeps each category's popularity).
+    # Measured: 1.31 on the 20,000-customer grocer of bench_realism.
+    repeat = category_repeat(grocer.orders, grocer.order_items, grocer.products, level="subcategory", seed=3)
+    assert repeat["customers"] > 500 and repeat["ratio"] > 1.1, repeat
+    flat = grocer.order_items.assign(product_id=grocer.order_items["product_id"].sample(
+        frac=1.0, random_state=0).to_numpy())  # products shuffled across all lines: no taste left
+    assert category_repeat(grocer.orders, flat, grocer.products, level="subcategory", seed=3)["ratio"] < 1.1
 
 
 def test_affinity_truth_lists_the_designed_pairs_product_by_product(grocer):
