@@ -25,6 +25,7 @@ from importlib.resources import files
 import pandas as pd
 import yaml
 
+from crmkit import _yaml
 from crmkit.errors import ConfigError, DataError, describe_allowed
 from crmkit.frameworks.models import Framework, Link, Reference, Stage, parse_framework, parse_reference
 
@@ -43,7 +44,7 @@ TEACHING_ORDER = (
 def _read(filename: str) -> dict:
     text = files("crmkit.frameworks.data").joinpath(filename).read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(text)
+        raw = _yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise DataError(f"crmkit/frameworks/data/{filename}: malformed YAML: {exc}") from None
     if not isinstance(raw, dict):

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-import yaml
 
+from crmkit import _yaml
 from crmkit.errors import DataError
 
 __all__ = ["SEED_TOPICS_FILE", "SeedTopic", "seed_topics", "not_yet"]
@@ -50,7 +50,7 @@ class SeedTopic:
 
 @cache
 def _raw() -> dict:
-    raw = yaml.safe_load(files("crmkit.frameworks.data").joinpath(SEED_TOPICS_FILE).read_text(encoding="utf-8"))
+    raw = _yaml.safe_load(files("crmkit.frameworks.data").joinpath(SEED_TOPICS_FILE).read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not isinstance(raw.get("topics"), list):
         raise DataError(f"{_WHERE}: expected a mapping with a list 'topics'")
     return raw

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from crmkit import _yaml
 from crmkit.errors import ConfigError
 from crmkit.planning.calendar import WorkCalendar, calendar_from_dict
 from crmkit.planning.checks import Finding, require_no_errors, structure_findings
@@ -73,7 +74,7 @@ def read_plan_file(folder: Path) -> dict:
     file = folder / PLAN_FILE
     allowed = "a YAML mapping of settings (name, start_date, wbs_table...) as in the pschse plan.yaml"
     try:
-        meta = yaml.safe_load(file.read_text(encoding="utf-8"))
+        meta = _yaml.safe_load(file.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{file} is not UTF-8 text (a binary file?); allowed: {allowed}") from None
     except yaml.YAMLError as error:

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from crmkit import _yaml
 from crmkit.errors import ConfigError, describe_allowed
 from crmkit.world.config import WorldConfig
 from crmkit.world.sections import describe_range
@@ -35,7 +36,7 @@ def cases() -> list[str]:
 
 def _read_yaml(text: str, origin: str) -> dict:
     try:
-        raw = yaml.safe_load(text)
+        raw = _yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
+from crmkit import _yaml
 from crmkit.errors import DataError, describe_allowed
 from crmkit.world.vocabulary import category_dtype, terms
 
@@ -88,9 +88,9 @@ class Table:
 @cache
 def _load() -> dict[str, dict[str, Table]]:
     data = files("crmkit.world.data")
-    raw = yaml.safe_load(data.joinpath("data_dictionary.yaml").read_text(encoding="utf-8"))
+    raw = _yaml.safe_load(data.joinpath("data_dictionary.yaml").read_text(encoding="utf-8"))
     for fragment in raw.pop("include", []):  # one file per domain, in the listed order
-        extra = yaml.safe_load(data.joinpath(fragment).read_text(encoding="utf-8")) or {}
+        extra = _yaml.safe_load(data.joinpath(fragment).read_text(encoding="utf-8")) or {}
         for section in ("tables", "truth"):
             raw[section].update(extra.get(section) or {})
     out = {}

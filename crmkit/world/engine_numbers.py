@@ -11,9 +11,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Annotated
 
-import yaml
 from pydantic import Field
 
+from crmkit import _yaml
 from crmkit.world.sections import Positive, Probability, Remark, Section
 
 
@@ -73,4 +73,4 @@ class EngineNumbers(Section):
 def engine_numbers() -> EngineNumbers:
     """The engine's numbers (validated once, then cached)."""
     text = files("crmkit.world.data").joinpath("engine_numbers.yaml").read_text(encoding="utf-8")
-    return EngineNumbers.model_validate(yaml.safe_load(text))
+    return EngineNumbers.model_validate(_yaml.safe_load(text))

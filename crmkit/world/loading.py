@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from crmkit import _yaml
 from crmkit.errors import CrmkitError, DataError
 from crmkit.world import integrity as check
 from crmkit.world import duckdb_store as duck
@@ -194,7 +195,7 @@ def _read_store(db: Path, con, specs: dict[str, Table], read_meta, read_table, s
     errors = (*_READ_ERRORS, store_error)
     try:
         meta = read_meta(con)
-        config = load_config(yaml.safe_load(meta["config"]))
+        config = load_config(_yaml.safe_load(meta["config"]))
         manifest = json.loads(meta["manifest"])
         if not isinstance(manifest, dict) or not isinstance(manifest.get("rows"), dict):
             raise DataError(f"{db}: the _crmkit manifest row is damaged (it lacks the 'rows' of each table)")

@@ -13,9 +13,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Annotated
 
-import yaml
 from pydantic import Field, StrictFloat, StrictInt, ValidationError
 
+from crmkit import _yaml
 from crmkit.errors import ConfigError
 from crmkit.world.sections import Remark, Section
 
@@ -35,7 +35,7 @@ class Parameters(Section):
 
 @cache
 def _parameters() -> Parameters:
-    raw = yaml.safe_load(files("crmkit.world.data").joinpath("parameters.yaml").read_text(encoding="utf-8"))
+    raw = _yaml.safe_load(files("crmkit.world.data").joinpath("parameters.yaml").read_text(encoding="utf-8"))
     try:
         return Parameters.model_validate({"components": raw})
     except ValidationError as exc:

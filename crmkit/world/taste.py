@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from crmkit.world.arrays import TRUTH_DECIMALS
+from crmkit.world.arrays import TRUTH_DECIMALS, take_text
 from crmkit.world.baskets import affinity_truth
 from crmkit.world.people import PersonaTable
 
@@ -131,9 +132,10 @@ class Tastes:
         # Built in row order (customer, then brands, then categories): no sort needed.
         return pd.DataFrame({
             "taste_id": np.arange(n * k, dtype=np.int64), "customer_id": np.repeat(np.arange(n), k),
-            "level": pd.Categorical.from_codes(np.tile(np.repeat([0, 1], [len(self.tree.brands), len(self.tree.categories)]), n),
-                                               categories=["brand", "category"]),
-            "name": pd.Categorical.from_codes(np.tile(codes, n), categories=unique),
+            # Text taken in Arrow: the dictionary types these columns as text, not categories.
+            "level": take_text(pa.array(["brand", "category"]),
+                               np.tile(np.repeat([0, 1], [len(self.tree.brands), len(self.tree.categories)]), n)),
+            "name": take_text(pa.array(unique), np.tile(codes, n)),
             "share": np.round(np.concatenate([brand, category], axis=1).ravel(), TRUTH_DECIMALS),
             "_customer": np.repeat(np.arange(n), k)})
 

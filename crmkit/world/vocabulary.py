@@ -12,8 +12,8 @@ from importlib.resources import files
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from crmkit import _yaml
 from crmkit.errors import describe_allowed
 
 
@@ -28,7 +28,7 @@ def vocabulary() -> dict[str, tuple[str, ...]]:
     # vocabulary.yaml, then one fragment per domain (vocabulary_sales.yaml, ...), sorted.
     data = files("crmkit.world.data")
     for name in sorted(p.name for p in data.iterdir() if p.name.startswith("vocabulary") and p.name.endswith(".yaml")):
-        for key, values in (yaml.safe_load(data.joinpath(name).read_text(encoding="utf-8")) or {}).items():
+        for key, values in (_yaml.safe_load(data.joinpath(name).read_text(encoding="utf-8")) or {}).items():
             if key in merged:
                 raise ValueError(f"vocabulary list {key!r} is defined twice (again in {name})")
             merged[key] = tuple(values)

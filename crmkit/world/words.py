@@ -14,9 +14,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import Field, field_validator, model_validator
 
+from crmkit import _yaml
 from crmkit.world.sections import Remark, Section
 from crmkit.world.vocabulary import terms
 
@@ -140,7 +140,7 @@ class Words(Section):
 
 @cache
 def _data() -> dict:
-    return yaml.safe_load(files("crmkit.world.data").joinpath("words.yaml").read_text(encoding="utf-8"))
+    return _yaml.safe_load(files("crmkit.world.data").joinpath("words.yaml").read_text(encoding="utf-8"))
 
 
 def _raw_defaults() -> dict:

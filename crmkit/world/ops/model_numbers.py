@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-import yaml
 
+from crmkit import _yaml
 from crmkit.errors import ConfigError
 
 __all__ = ["model_number"]
@@ -18,7 +18,7 @@ __all__ = ["model_number"]
 
 @cache
 def _numbers() -> dict[str, float]:
-    raw = yaml.safe_load(files("crmkit.world.data").joinpath("billing_and_deals.yaml").read_text(encoding="utf-8"))
+    raw = _yaml.safe_load(files("crmkit.world.data").joinpath("billing_and_deals.yaml").read_text(encoding="utf-8"))
     return {name: float(entry["value"]) for name, entry in raw.items()}
 
 

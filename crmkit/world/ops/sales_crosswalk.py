@@ -12,14 +12,14 @@ from importlib.resources import files
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from crmkit import _yaml
 from crmkit.world.vocabulary import terms
 
 
 @cache
 def _raw() -> dict:
-    return yaml.safe_load(files("crmkit.world.data").joinpath("crm_crosswalk.yaml").read_text(encoding="utf-8"))
+    return _yaml.safe_load(files("crmkit.world.data").joinpath("crm_crosswalk.yaml").read_text(encoding="utf-8"))
 
 
 def crosswalk() -> pd.DataFrame:
