@@ -14,6 +14,7 @@ import pandas as pd
 
 from crmkit.teach import Exercise, Mistake
 from crmkit.teach.lessons.processes_customers import COHORT, LOYALTY, PROFILE
+from crmkit.teach.lessons.processes_scope import BEYOND_ERP, CRM_PROFILE, PRODUCT_CLASS, ROLLOUT
 
 __all__ = ["EXERCISES", "LIFE_CYCLE_STEPS"]
 
@@ -180,4 +181,5 @@ LIFE_CYCLE = Exercise(
     hint="for each step, ask which step it needs to be settled before it can start.")
 
 
-EXERCISES = [COMPLAINTS, CAMPAIGN_REVENUE, LOYALTY, PROFILE, NPS, COHORT, LIFE_CYCLE]
+EXERCISES = [COMPLAINTS, CAMPAIGN_REVENUE, LOYALTY, PROFILE, NPS, COHORT, LIFE_CYCLE, BEYOND_ERP, CRM_PROFILE, PRODUCT_CLASS,
+             ROLLOUT]

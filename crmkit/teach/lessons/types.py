@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.types_programme import ENCYCLOPEDIA, INTEGRATION
 
 __all__ = ["EXERCISES"]
 
@@ -211,4 +212,4 @@ MULTICHANNEL = Exercise(
     ])
 
 
-EXERCISES = [UNPROFITABLE, PIPELINE, TOP20, MULTICHANNEL, JOINT]
+EXERCISES = [UNPROFITABLE, PIPELINE, TOP20, MULTICHANNEL, JOINT, INTEGRATION, ENCYCLOPEDIA]
