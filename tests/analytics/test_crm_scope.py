@@ -87,3 +87,11 @@ def test_the_control_group_is_not_in_the_segment(world):
 def test_a_rule_no_campaign_uses_is_refused_with_the_rules_in_use(world):
     with pytest.raises(DataError, match="'vip'.*best_customers"):
         integration_evidence(world.tables, "vip")
+
+
+def test_what_lesson_03_reads_about_the_people_beyond_the_erp(world):
+    # "only about half of the customers have ever been billed; the leads that never became customers
+    # are several times as many people again"
+    counts = people_beyond_erp(world.tables).set_index("people")["count"]
+    assert 0.4 < counts["customers the ERP bills"] / len(world.customers) < 0.65
+    assert counts["leads that never became customers"] > 2 * counts["customers who never bought"]

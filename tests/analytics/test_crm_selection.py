@@ -81,3 +81,15 @@ def test_rollout_stages_follow_the_records_and_skip_empty_systems(world):
     assert stages["share"].sum() == pytest.approx(1.0)
     unused = set(world.source_records.source_system.cat.categories.astype(str)) - set(counts.index)
     assert unused and not unused & set(stages.source_system)  # pos_loyalty captured nothing in PSCHSE
+
+
+def test_what_lesson_03_reads_from_the_pschse_world(world):
+    # the prose of lesson 03, section 10: complexity, not size, sends PSCHSE past the small-business
+    # class; the web shop is the largest and cleanest source, the call centre the smallest and least clean
+    choice = choose_product_class(world_profile(world.tables, world.observed_until))
+    assert choice.loc["small_business_saas", "breaks"] == "channels, source_systems"
+    assert choice.query("chosen").index[0] == "enterprise_suite"
+    stages = rollout_order(world.source_records).set_index("source_system")
+    assert stages.index[0] == "web_shop" == stages["missing_email"].idxmin()
+    assert stages.index[-1] == "call_centre" == stages["missing_email"].idxmax()
+    assert 0.25 < stages.loc["event_signup", "share"] < 0.4 and stages.loc["event_signup", "missing_email"] > 0.15

@@ -4,7 +4,9 @@ Complaint management (complaints per month), campaign management feeding sales (
 the orders that redeemed an offer, per campaign objective), feedback management (NPS per
 survey trigger) and the CRM life cycle (the order of its steps); the exercises on the customers
 (loyalty's duration and intensity, a profile, a cohort through the processes) are in
-:mod:`crmkit.teach.lessons.processes_customers`.
+:mod:`crmkit.teach.lessons.processes_customers`; those on what CRM covers and how it is brought in
+(the people beyond the ERP, the world's profile and class of product, the roll-out stages) in
+:mod:`crmkit.teach.lessons.processes_scope`.
 """
 
 from __future__ import annotations

@@ -87,9 +87,11 @@ def test_an_answer_off_in_one_figure_is_wrong(lesson, world):
 
 
 def test_the_strategic_segment_is_a_minority_served_by_the_same_desk(world):
-    # what the lesson's prose reads from the figures: strategy reached a minority, and the service
-    # desk's process did not treat that minority better than everyone (no faster closing)
+    # what the lesson's prose reads from the figures: strategy reached a minority, the service desk
+    # closed their cases in time about as often as everyone's, not more often (0.02: sampling noise of a
+    # few hundred cases), and more of them can be emailed than of all customers
     from crmkit.analytics.crm_scope import integration_evidence
     evidence = integration_evidence(world.tables)
     assert evidence.loc["segment", "customers"] < 0.5 * evidence.loc["all customers", "customers"]
-    assert evidence.loc["segment", "within_target"] < evidence.loc["all customers", "within_target"] + 0.05
+    assert evidence.loc["segment", "within_target"] < evidence.loc["all customers", "within_target"] + 0.02
+    assert evidence.loc["segment", "email_reachable"] > evidence.loc["all customers", "email_reachable"]
