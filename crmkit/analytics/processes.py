@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmkit.analytics.crm_scope import office_tables
 from crmkit.errors import DataError
 
 # (process, what the rows are, table, time column, column tested, values kept: None = not empty)
@@ -63,8 +64,9 @@ PROCESS_FEEDS = (
     ("feedback_management", "service_management", "comments about customer service", "surveys", "topic", "topic", ("customer_service",)),
 )
 
-#: The tables an ERP system holds too: the back office of products, orders, billing and costs.
-ERP_TABLES = ("products", "orders", "order_items", "invoices", "payments", "refunds", "customer_costs")
+#: The tables an ERP system holds too: the back office of products, orders and billing (the split is
+#: data: ``crmkit/frameworks/data/crm_scope.yaml``, read by :func:`crmkit.analytics.crm_scope.office_tables`).
+ERP_TABLES = office_tables("back")
 
 
 def process_stages() -> pd.DataFrame:

@@ -33,7 +33,7 @@ __all__ = ["names", "load", "table", "links", "references", "reference", "cite",
 
 REFERENCES_FILE = "references.yaml"
 # Data files beside the models that are not models themselves.
-NOT_MODELS = (REFERENCES_FILE, "seed_topics.yaml")
+NOT_MODELS = (REFERENCES_FILE, "seed_topics.yaml", "crm_scope.yaml", "crm_product_classes.yaml")
 # Teaching order (the order of the lessons); a model added later without a place here comes last.
 TEACHING_ORDER = (
     "flow_model", "crm_types", "crm_processes", "idic", "payne_five_processes",

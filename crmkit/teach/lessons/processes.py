@@ -4,7 +4,9 @@ Complaint management (complaints per month), campaign management feeding sales (
 the orders that redeemed an offer, per campaign objective), feedback management (NPS per
 survey trigger) and the CRM life cycle (the order of its steps); the exercises on the customers
 (loyalty's duration and intensity, a profile, a cohort through the processes) are in
-:mod:`crmkit.teach.lessons.processes_customers`.
+:mod:`crmkit.teach.lessons.processes_customers`; those on what CRM covers and how it is brought in
+(the people beyond the ERP, the world's profile and class of product, the roll-out stages) in
+:mod:`crmkit.teach.lessons.processes_scope`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pandas as pd
 
 from crmkit.teach import Exercise, Mistake
 from crmkit.teach.lessons.processes_customers import COHORT, LOYALTY, PROFILE
+from crmkit.teach.lessons.processes_scope import BEYOND_ERP, CRM_PROFILE, PRODUCT_CLASS, ROLLOUT
 
 __all__ = ["EXERCISES", "LIFE_CYCLE_STEPS"]
 
@@ -180,4 +183,5 @@ LIFE_CYCLE = Exercise(
     hint="for each step, ask which step it needs to be settled before it can start.")
 
 
-EXERCISES = [COMPLAINTS, CAMPAIGN_REVENUE, LOYALTY, PROFILE, NPS, COHORT, LIFE_CYCLE]
+EXERCISES = [COMPLAINTS, CAMPAIGN_REVENUE, LOYALTY, PROFILE, NPS, COHORT, LIFE_CYCLE, BEYOND_ERP, CRM_PROFILE, PRODUCT_CLASS,
+             ROLLOUT]

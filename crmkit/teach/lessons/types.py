@@ -4,7 +4,9 @@ One exercise per type, each answered from the learner's own world: strategic (wh
 worth serving at today's terms), operational (the sales forecast from the open pipeline),
 analytical (how concentrated revenue is), collaborative in its first reading (how many
 customers reach the company through more than one interaction point) and in its second
-(what a campaign run with a partner firm brought in).
+(what a campaign run with a partner firm brought in). The exercises on CRM as one programme
+(strategy, methodology and technology on one segment; the encyclopedia definition measured) are
+in :mod:`crmkit.teach.lessons.types_programme`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.types_programme import ENCYCLOPEDIA, INTEGRATION
 
 __all__ = ["EXERCISES"]
 
@@ -211,4 +214,4 @@ MULTICHANNEL = Exercise(
     ])
 
 
-EXERCISES = [UNPROFITABLE, PIPELINE, TOP20, MULTICHANNEL, JOINT]
+EXERCISES = [UNPROFITABLE, PIPELINE, TOP20, MULTICHANNEL, JOINT, INTEGRATION, ENCYCLOPEDIA]
