@@ -57,3 +57,12 @@ def test_the_roi_feedback_adds_up_to_the_orders_and_activities_of_the_closed_dea
     assert 0 < total["on_lost"] < total["activities"]
     with pytest.raises(DataError, match="end"):
         deal_effort_return(world.activities, world.opportunities, history, world.orders, "2025-01-01", "2024-01-01")
+
+
+def test_no_activity_falls_on_a_deal_after_it_closed(make_world):
+    # Why the record alone decides the phase (lesson 08 says so): deal work is all before the close.
+    world = make_world("pschse", 1000, 1)
+    history = world.opportunity_history
+    closing = history[history["stage"].isin(["closed_won", "closed_lost"])].groupby("opportunity_id")["changed_at"].min()
+    deal_work = world.activities[world.activities["opportunity_id"].notna()]
+    assert len(deal_work) and not (deal_work["due_at"] > deal_work["opportunity_id"].map(closing)).any()
