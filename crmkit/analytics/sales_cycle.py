@@ -73,10 +73,11 @@ def classify_activities(activities: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(activities, ["activity_id", "kind", "lead_id", "opportunity_id", "case_id"], "activities")
     links = activities[["lead_id", "opportunity_id", "case_id"]].notna()
-    if not links.sum(axis=1).eq(1).all():
-        bad = activities.loc[~links.sum(axis=1).eq(1).to_numpy(), "activity_id"].iloc[0]
-        raise DataError(f"activities: activity_id {bad} is tied to {int(links.sum(axis=1).max())} or no records; "
-                        "each activity needs exactly one of lead_id, opportunity_id, case_id")
+    tied = links.sum(axis=1).to_numpy()
+    if (tied != 1).any():
+        first = int((tied != 1).argmax())
+        raise DataError(f"activities: activity_id {activities['activity_id'].iloc[first]} is tied to {tied[first]} "
+                        "records; each activity needs exactly one of lead_id, opportunity_id, case_id")
     record = links.idxmax(axis=1).map({"lead_id": "lead", "opportunity_id": "deal", "case_id": "case"})
     roles = cycle_roles().drop(columns="why")
     keys = pd.DataFrame({"record": record.to_numpy(), "kind": activities["kind"].astype(str).to_numpy()})
