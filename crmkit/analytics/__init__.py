@@ -13,7 +13,7 @@ _MODULES = (
     "rfm", "value", "btyd", "value_scoring", "retention", "survival", "retention_value", "profitability", "flow",
     "flow_chain", "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend", "market_basket", "leads", "lead_scoring",
     "pipeline", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "feedback", "feedback_loop", "interact", "warehouse", "warehouse_pandas",
-    "customer_view",
+    "customer_view", "account_history", "sales_cycle",
     "relationships", "profiling", "process_reach", "crm_scope", "crm_selection",
 )
 

@@ -2,7 +2,8 @@
 
 The open pipeline rebuilt from the stage history on a past day, its weighted forecast with
 HubSpot's stage probabilities, the win rate of the deals closed in the last observed year, and
-(in :mod:`crmkit.teach.lessons.sales_revenue`) the revenue that pipeline booked and a lead score's lift.
+(in :mod:`crmkit.teach.lessons.sales_revenue`) the revenue that pipeline booked and a lead score's lift,
+and (in :mod:`crmkit.teach.lessons.sales_accounts`) the account's history and the pre- and post-sales work.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pandas as pd
 
 from crmkit.analytics.pipeline import OPEN_STAGES, stage_probability_map
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.sales_accounts import ACCOUNT_EXERCISES
 from crmkit.teach.lessons.sales_revenue import BOOKED, LEAD_LIFT
 
 __all__ = ["EXERCISES", "pipeline_day"]
@@ -154,4 +156,4 @@ WIN_RATE = Exercise(
     ])
 
 
-EXERCISES = [OPEN_PIPELINE, HUBSPOT, WIN_RATE, BOOKED, LEAD_LIFT]
+EXERCISES = [OPEN_PIPELINE, HUBSPOT, WIN_RATE, BOOKED, LEAD_LIFT, *ACCOUNT_EXERCISES]
