@@ -14,7 +14,7 @@ _MODULES = (
     "flow_chain", "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend", "market_basket", "leads", "lead_scoring",
     "pipeline", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "feedback", "feedback_loop", "interact", "warehouse", "warehouse_pandas",
     "customer_view",
-    "relationships", "profiling", "process_reach",
+    "relationships", "profiling", "process_reach", "market_research",
 )
 
 __all__: list[str] = []
