@@ -14,7 +14,7 @@ _MODULES = (
     "flow_chain", "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend", "market_basket", "leads", "lead_scoring",
     "pipeline", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "feedback", "feedback_loop", "interact", "warehouse", "warehouse_pandas",
     "customer_view", "account_history", "sales_cycle",
-    "relationships", "profiling", "process_reach", "crm_scope", "crm_selection",
+    "relationships", "profiling", "process_reach", "crm_scope", "crm_selection", "market_research",
 )
 
 __all__: list[str] = []

@@ -3,6 +3,7 @@
 Performance assessment computes the KPIs of the dashboard by hand, for the last observed year:
 active buyers per region, the retention of the year before's buyers, and complaints per order
 by order channel. A last exercise maps the processes to the types of CRM, as the course does.
+Market research (internal and external data) has its two exercises in ``payne_market``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.payne_market import MARKET_SHARE, SHARE_INTERVAL
 
 __all__ = ["EXERCISES"]
 
@@ -200,4 +202,4 @@ CRM_TYPES = Exercise(
          "(operational), or turn data into knowledge (analytical)?")
 
 
-EXERCISES = [ACTIVE_BUYERS, RETENTION, COMPLAINT_RATE, CRM_TYPES]
+EXERCISES = [ACTIVE_BUYERS, RETENTION, COMPLAINT_RATE, CRM_TYPES, MARKET_SHARE, SHARE_INTERVAL]
