@@ -8,8 +8,9 @@ the world without the lever under ``off_<table>`` names::
     worlds = ck.explore.case_worlds("tesco", customers=2000, seed=SEED)
     checks = ck.teach.lessons.checks("cases", worlds)
 
-The other two read one world (a case's world as run, or any company's world): how
-concentrated revenue is, and how much of it is left after costs.
+The others read one world (a case's world as run, or any company's world): how
+concentrated revenue is, how much of it is left after costs, and where the company is weak
+in its customers' comments (:mod:`crmkit.teach.lessons.cases_feedback`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 
 from crmkit.errors import ConfigError
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.cases_feedback import WEAKEST_TOPIC
 
 __all__ = ["EXERCISES", "orders_per_customer", "retention", "top_decile_share", "contribution_margin"]
 
@@ -228,4 +230,4 @@ CONTRIBUTION_MARGIN = Exercise(
     ])
 
 
-EXERCISES = [ORDERS_EFFECT, RETENTION_EFFECT, TOP_DECILE, CONTRIBUTION_MARGIN]
+EXERCISES = [ORDERS_EFFECT, RETENTION_EFFECT, TOP_DECILE, CONTRIBUTION_MARGIN, WEAKEST_TOPIC]

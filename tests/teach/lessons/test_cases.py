@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import types
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import crmkit as ck
@@ -15,6 +17,7 @@ from crmkit import frameworks
 from crmkit.frameworks.citations import cited_keys
 from crmkit.errors import ConfigError
 from crmkit.teach.lessons import checks, exercises
+from tests.analytics.conftest import _world
 from tests.teach.lessons.helpers import assert_mistakes
 
 SEEDS = (1, 2)
@@ -152,3 +155,57 @@ def test_each_case_lesson_cites_the_reference_list_says_synthetic_and_links_the_
     used = {match for cell in cells for match in re.findall(r'checks\.check\("(\w+)"', "".join(cell["source"]))}
     assert len(used) >= 2 and used <= {exercise.name for exercise in exercises("cases")}
 
+
+
+# --- customer feedback as evidence: where is the company weak? ---------------------------------------------
+
+
+def _learner_weakest(world, negative=None, floor=20, pick="weakest"):
+    """The topic a learner finds, written as a learner would: group the commented answers by tag."""
+    commented = world.surveys[world.surveys.comment.notna()]
+    if negative is None:
+        negative = ck.analytics.rating_tone(commented) == "negative"
+    by_topic = negative.groupby(commented.topic)
+    table = pd.DataFrame({"comments": by_topic.size(), "negative": by_topic.sum(), "share": by_topic.mean()})
+    table = table[table.comments >= floor]
+    return {"weakest": table.share.idxmax(), "strongest": table.share.idxmin(),
+            "most_negative": table.negative.idxmax(), "most_comments": table.comments.idxmax()}[pick]
+
+
+def test_weakest_topic(lesson, worlds):
+    world = worlds.on
+    right = _learner_weakest(world)
+    assert lesson.check("weakest_topic", right).correct
+    assert lesson.check("weakest_topic", f" {right} ").correct  # stray spaces do not matter
+    strongest = lesson.check("weakest_topic", _learner_weakest(world, pick="strongest"))
+    assert (strongest.correct, strongest.mistake) == (False, "strongest")
+    counted = _learner_weakest(world, pick="most_negative")
+    if counted != right:
+        assert lesson.check("weakest_topic", counted).mistake in {"tie", "most_negative_comments"}
+    commented = world.surveys[world.surveys.comment.notna()]
+    thin = commented.topic.value_counts()
+    thin = thin[thin < 20]
+    assert len(thin), "a 2,000-customer grocer has topics with few comments"
+    for topic in thin.index:
+        assert lesson.check("weakest_topic", topic).mistake == "no_floor"
+    unknown = lesson.check("weakest_topic", "Delivery!")
+    assert (unknown.correct, unknown.mistake) == (False, None)
+
+
+def test_weakest_topic_reads_the_score_on_its_own_scale_in_any_companys_words():
+    """On a casino's world the tone from retail word lists or from the NPS cut-off for every answer gives another
+    topic, and the check names that step; a tie broken the other way is told the rule."""
+    world = _world("harrahs", 2000, 7)
+    single = checks("cases", world)
+    right = _learner_weakest(world)
+    assert single.check("weakest_topic", right).correct
+    commented = world.surveys[world.surveys.comment.notna()]
+    for answer in (_learner_weakest(world, negative=commented.score <= 6), _learner_weakest(world, pick="most_comments")):
+        if answer != right:
+            assert single.check("weakest_topic", answer).mistake in {"strongest", "most_comments", "nps_scale_for_all"}
+    tied = types.SimpleNamespace(tables={"surveys": pd.DataFrame({
+        "survey_id": range(40), "kind": "csat", "score": [1] * 5 + [5] * 15 + [1] * 5 + [5] * 15,
+        "comment": "a comment", "topic": ["price"] * 20 + ["delivery"] * 20})}, observed_until=pd.Timestamp("2024-12-31"))
+    exercise = next(e for e in exercises("cases") if e.name == "weakest_topic")
+    assert exercise.check("delivery", tied, source="observed").correct
+    assert exercise.check("price", tied, source="observed").mistake == "tie"
