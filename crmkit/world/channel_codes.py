@@ -5,7 +5,8 @@ service codes (a bakery sells at a market stall, and holds no events); a case
 that says nothing gets the kit's generic lists. What the engine does with a channel is data
 too: which channel an acquisition source or an order channel is, which interaction a
 campaign contact or a web order leaves (``mappings`` in ``words.yaml``), and which channel
-or interaction kind plays each part of the engine (``channel_roles`` in ``words.yaml``).
+or interaction kind plays each part of the engine (``channel_roles`` in ``words.yaml``; a case
+names its own under ``codes.roles``, one role at a time).
 The engine reads these codes only through the world's codes
 (:func:`crmkit.world.codes.codes_of`); every setting of a config that names one is checked
 here against the world's own lists, with one message naming the setting, the value and
