@@ -217,3 +217,16 @@ def test_a_case_with_its_own_channels_must_declare_their_roles(tmp_path):
 def test_every_shipped_case_keeps_the_kits_channel_lists_in_their_order(case):
     codes = load_config(case).codes
     assert all(tuple(getattr(codes, name)) == terms(name) for name in CHANNEL_LISTS)  # so no shipped world moves
+
+
+def test_a_case_without_events_or_opened_messages_leaves_none(tmp_path):
+    """A world whose roles name no event order channel and no opened campaign channel has no
+    attendances, no after-event surveys and no opens or clicks."""
+    raw = bakery_raw()
+    raw["codes"]["roles"].update(event_order_channel=None, attendance_kind=None, email_campaign_channel=None)
+    world = ck.simulate(str(_write(tmp_path, raw)), customers=300, seed=5, progress=False)
+    kinds = set(world.tables["interactions"]["kind"].astype(str))
+    assert "sale" in kinds and not kinds & {"stall_visit", "newsletter_opened", "newsletter_clicked"}
+    assert (world.tables["orders"]["channel"] == "market_stall").any()  # the stall still sells
+    assert not (world.tables["surveys"]["trigger"] == "after_event").any()
+    assert (world.tables["campaign_members"]["status"].astype(str).isin(["opened", "clicked"])).sum() == 0
