@@ -27,7 +27,8 @@ from crmkit.errors import DataError
 from crmkit.world.vocabulary import terms
 
 
-# Feature -> its vocabulary; None: the world's own values (a case names its regions in world.yaml).
+# Feature -> its vocabulary (the column's own categories when it has them: a world's codes);
+# None: the world's own values (a case names its regions in world.yaml).
 CATEGORY_FEATURES = {"lead_source": "lead_source", "rating": "lead_rating", "region": None}
 
 
@@ -77,10 +78,18 @@ def lead_features(leads: pd.DataFrame, activities: pd.DataFrame, first_days: int
     return out.reset_index(drop=True)
 
 
+def _categories(values: pd.Series, vocab: str | None) -> list[str] | None:
+    """A categorical column's own categories (a world's codes: a case may declare its own lead
+    sources), else the kit's vocabulary list, else None (the values seen)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [str(c) for c in values.cat.categories]
+    return list(terms(vocab)) if vocab else None
+
+
 def _design_matrix(features: pd.DataFrame, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     # One column per vocabulary value (or per value seen in training), so training and scoring
     # always get the same columns.
-    parts = [pd.get_dummies(pd.Categorical(features[col].astype(str), categories=terms(vocab) if vocab else None), prefix=col)
+    parts = [pd.get_dummies(pd.Categorical(features[col].astype(str), categories=_categories(features[col], vocab)), prefix=col)
              for col, vocab in CATEGORY_FEATURES.items()]
     numeric = features[["from_campaign", "early_activities", "early_inbound"]].reset_index(drop=True)
     matrix = pd.concat([*parts, numeric], axis=1).astype(float)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.arrays import KEY_SPREAD, TINY
+from crmkit.world.codes import codes_of
 from crmkit.world.vocabulary import code_of
 
 
@@ -88,7 +89,8 @@ def responses(members: dict, orders: dict, config, timeline) -> dict[str, np.nda
 def member_status(rng, members: dict, hit: np.ndarray, config) -> np.ndarray:
     """Status codes: responded, else (treated) clicked/opened/sent, else not_contacted."""
     channel = np.array([c.channel for c in config.campaigns.plan])[members["campaign"].astype(int)]
-    is_email = (channel == "email") & members["live"].astype(bool)  # the departed do not open mail
+    opens = codes_of(config).roles.email_campaign_channel  # the campaign channel whose messages are opened
+    is_email = (channel == opens) & members["live"].astype(bool)  # the departed do not open mail
     opened = is_email & (rng.random(len(hit)) < config.campaigns.open_rate)
     clicked = opened & (rng.random(len(hit)) < config.campaigns.click_rate / max(config.campaigns.open_rate, TINY))
     status = np.where(clicked, code_of("member_status", "clicked"), np.where(opened, code_of("member_status", "opened"), code_of("member_status", "sent")))

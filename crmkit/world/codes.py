@@ -1,4 +1,5 @@
-"""A world's own codes: its service issues, case reasons, feedback topics and refund reasons.
+"""A world's own codes: its service issues, case reasons, feedback topics and refund reasons,
+and its channels, interaction kinds and sources (:mod:`crmkit.world.channel_codes`).
 
 A case declares them in the ``codes:`` section of its ``world.yaml`` (one business's reasons
 are not another's); a case that says nothing gets the kit's generic lists (the vocabulary
@@ -13,22 +14,24 @@ world's own lists, with one message naming the setting, the value and the allowe
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import Field, model_validator
 
-from crmkit.world.sections import Remark, Section
+from crmkit.world.channel_codes import (CHANNEL_LISTS, ChannelCodes, ChannelRoles, Code, CodeList, channel_defaults,
+                                        check_channel_codes, check_channels, within_keys)
+from crmkit.world.channel_codes import within as _within
+from crmkit.world.sections import Remark
 from crmkit.world.vocabulary import terms
-from crmkit.world.words import mapping, roles, words_of
+from crmkit.world.words import channel_roles, mapping, roles, words_of
 
 # The vocabulary lists a case may declare for itself (the others are the kit's, for every world).
-CASE_LISTS = ("service_issue", "case_reason", "feedback_topic", "refund_reason")
+SERVICE_LISTS = ("service_issue", "case_reason", "feedback_topic", "refund_reason")
+CASE_LISTS = SERVICE_LISTS + CHANNEL_LISTS
 NO_ISSUE = "none"  # the first service issue: nothing went wrong (code 0 in the engine)
-Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
-CodeList = Annotated[list[Code], Field(min_length=1, max_length=200)]  # a code list is a pick-list, not a free text
 
 
-class Roles(Section):
+class Roles(ChannelRoles):
     """What the engine does with some codes (the defaults: ``roles`` in ``words.yaml``)."""
 
     miscoded_as: CodeList = Field(description="Case reasons a complaint is miscoded as when the agent records it wrong.")
@@ -40,18 +43,18 @@ class Roles(Section):
 
 
 def _default_roles() -> dict:
-    many = ("miscoded_as", "about_an_order")
-    return {name: list(roles(name)) if name in many else roles(name)[0] for name in Roles.model_fields}
+    many, own = ("miscoded_as", "about_an_order"), set(Roles.model_fields) - set(ChannelRoles.model_fields)
+    return {**channel_roles(), **{name: list(roles(name)) if name in many else roles(name)[0] for name in sorted(own)}}
 
 
 @cache
 def _defaults() -> dict:
     refund_of_issue = {i: i for i in terms("service_issue")[1:]} | {NO_ISSUE: "changed_mind"}
-    return {**{name: list(terms(name)) for name in CASE_LISTS}, "reason_of_issue": mapping("reason_of_issue"),
+    return {**{name: list(terms(name)) for name in SERVICE_LISTS}, **channel_defaults(), "reason_of_issue": mapping("reason_of_issue"),
             "topic_of_issue": mapping("topic_of_issue"), "refund_of_issue": refund_of_issue, "roles": _default_roles()}
 
 
-class Codes(Section):
+class Codes(ChannelCodes):
     """A world's code lists and what each code does; the kit's generic ones where not declared."""
 
     remark: Remark
@@ -67,16 +70,20 @@ class Codes(Section):
     @model_validator(mode="before")
     @classmethod
     def _over_defaults(cls, raw: Any) -> Any:
-        """A case names only what it changes; the rest are the kit's lists and mappings."""
-        return {**_defaults(), **raw} if isinstance(raw, dict) else raw
+        """A case names only what it changes; the rest are the kit's lists, mappings and roles (one by one)."""
+        if not isinstance(raw, dict):
+            return raw
+        given = raw.get("roles")
+        return {**_defaults(), **raw, "roles": {**_defaults()["roles"], **given} if isinstance(given, dict) else given or _defaults()["roles"]}
 
     @model_validator(mode="after")
     def _consistent(self):
-        for name in CASE_LISTS:
+        for name in SERVICE_LISTS:
             values = getattr(self, name)
             twice = sorted({v for v in values if values.count(v) > 1})
             if twice:
                 raise ValueError(f"codes.{name} names {twice[0]!r} twice")
+        check_channel_codes(self)  # the channel lists, their mappings and roles (crmkit.world.channel_codes)
         if self.service_issue[0] != NO_ISSUE:
             raise ValueError(f"codes.service_issue must start with {NO_ISSUE!r} (all went well), not {self.service_issue[0]!r}")
         issues = self.service_issue[1:]
@@ -117,12 +124,6 @@ def _same_keys(given: dict, keys, field: str, what: str) -> None:
                          "declare it in the case's codes section when its codes differ from the kit's")
 
 
-def _within(values, allowed, field: str, name: str) -> None:
-    bad = [v for v in values if v not in allowed]
-    if bad:
-        raise ValueError(f"{field} has {bad[0]!r}, not one of the world's {name} codes; allowed: {', '.join(allowed)}")
-
-
 @cache
 def default_codes() -> Codes:
     """The kit's generic codes (what a case gets when it declares none).
@@ -152,6 +153,7 @@ def check_against(config) -> None:
     under a case's, and the engine reads only the world's codes).
     """
     codes, words, kit = codes_of(config), words_of(config), default_codes()
+    check_channels(config, codes)
     _within(list(words.comments), [*codes.feedback_topic, *kit.feedback_topic], "words.comments", "feedback_topic")
     _within(list(words.reasons), [*codes.case_reason, *kit.case_reason], "words.reasons", "case_reason")
     _within(words.general_topics, codes.feedback_topic, "words.general_topics", "feedback_topic")
@@ -163,16 +165,10 @@ def check_against(config) -> None:
     if config.service_desk is not None:
         _weights(config.service_desk.requests.reasons, codes.request_reasons, "service_desk.requests.reasons")
     if config.finance is not None:
-        _within_keys(config.finance.returns.rate, codes.service_issue, "finance.returns.rate")
-
-
-def _within_keys(given: dict, allowed, field: str) -> None:
-    bad = [k for k in given if k not in allowed]
-    if bad:
-        raise ValueError(f"{field} has key {bad[0]!r}; allowed keys: {', '.join(allowed)}")
+        within_keys(config.finance.returns.rate, codes.service_issue, "finance.returns.rate")
 
 
 def _weights(given: dict, allowed, field: str) -> None:
-    _within_keys(given, allowed, field)
+    within_keys(given, allowed, field)
     if given and sum(given.values()) <= 0:
         raise ValueError(f"{field} weights must not all be zero")

@@ -24,7 +24,7 @@ from crmkit.world.products import Catalogue
 from crmkit.world.realism_targets import RealismTargets
 from crmkit.world.sites import Sites
 from crmkit.world.sections import (Age, Date, Multiplier, NonNegative, Number, Positive, Probability, Remark, Section,
-                                    Weight, Whole, check_keys)
+                                    Weight, Whole, check_keys, some_weight)
 from crmkit.world.vocabulary import terms
 from crmkit.world.words import Words
 
@@ -87,8 +87,8 @@ class Persona(Section):
     social_per_month: NonNegative = Field(le=300)
     registration_rate: Probability
 
-    _channels = field_validator("channel_mix")(lambda v: check_keys(v, "order_channel", "channel_mix"))
-    _sources = field_validator("acquisition_mix")(lambda v: check_keys(v, "acquisition_source", "acquisition_mix"))
+    # Their keys are the world's own codes: checked with them (crmkit.world.channel_codes).
+    _channels = field_validator("channel_mix", "acquisition_mix")(lambda v, info: some_weight(v, info.field_name))
 
     @field_validator("age_range")
     @classmethod
@@ -197,9 +197,8 @@ class Campaign(Section):
 
     @model_validator(mode="after")
     def _vocab(self):
-        for field, vocab in (("objective", "campaign_objective"), ("channel", "campaign_channel")):
-            if getattr(self, field) not in terms(vocab):
-                raise ValueError(f"{field} {getattr(self, field)!r} is not allowed; allowed: {', '.join(terms(vocab))}")
+        if self.objective not in terms("campaign_objective"):  # the channel is the world's own: see crmkit.world.codes
+            raise ValueError(f"objective {self.objective!r} is not allowed; allowed: {', '.join(terms('campaign_objective'))}")
         if self.targeting_rule is not None and self.targeting_rule not in terms("targeting_rule"):
             raise ValueError(f"targeting_rule {self.targeting_rule!r} is not allowed; allowed: {', '.join(terms('targeting_rule'))}")
         return self
@@ -279,8 +278,5 @@ class WorldConfig(Section):
         for partner in self.partners.items if self.partners else []:
             if partner.joint_campaign is not None and partner.joint_campaign not in plan:
                 raise ValueError(f"partners: joint_campaign {partner.joint_campaign!r} is not a campaign of the plan")
-        check_codes(self)
-        for source in self.acquisition.paid_sources:
-            if source not in terms("acquisition_source"):
-                raise ValueError(f"acquisition.paid_sources has {source!r}; allowed: {', '.join(terms('acquisition_source'))}")
+        check_codes(self)  # every setting that names a code, against the world's own lists
         return self

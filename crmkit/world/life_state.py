@@ -13,7 +13,6 @@ EXPLORATION, EXPANSION, COMMITMENT, DISSOLUTION = (code_of("phase", p) for p in 
 AWARENESS = code_of("phase", "awareness")
 MAX_MONTHLY_CHURN = parameter("lifecycle", "max_monthly_churn")
 LEAVING_DAYS = parameter("lifecycle", "leaving_days")  # how long a relationship takes to fade
-CONSENT_BY_CHANNEL = {"email": "email_opt_in", "mail": "mail_opt_in", "mobile_app": "sms_opt_in"}
 
 
 class EventLog:

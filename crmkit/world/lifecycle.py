@@ -17,7 +17,6 @@ from crmkit.world.codes import codes_of
 from crmkit.world.life_state import (
     AWARENESS,
     COMMITMENT,
-    CONSENT_BY_CHANNEL,
     DISSOLUTION,
     EXPANSION,
     EXPLORATION,
@@ -174,7 +173,8 @@ class Lifecycle:
 
         s, plan = self.state, self.config.campaigns.plan[i]
         known = (s.phase > AWARENESS) & (self.people["signup"] < start)
-        consent = self.people.get(CONSENT_BY_CHANNEL.get(plan.channel, ""), np.ones(self.n, dtype=bool))
+        needs = codes_of(self.config).consent_of_campaign_channel.get(plan.channel, "")  # the consent the channel needs
+        consent = self.people.get(needs, np.ones(self.n, dtype=bool))
         rule = plan.targeting_rule or self.config.campaigns.targeting_rule
         chosen = select_members(self.rng, known & consent, rule, plan.audience_share, s.value_to_date, s.last_order, start)
         control = self.rng.random(len(chosen)) < plan.control_share

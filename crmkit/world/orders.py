@@ -7,11 +7,10 @@ import pandas as pd
 
 from crmkit.world.arrays import mean_one_lognormal
 from crmkit.world.baskets import add_complements, complement_value, drop_substitutes, mission_multipliers
+from crmkit.world.codes import codes_of
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
 from crmkit.world.taste import persona_weights
-from crmkit.world.vocabulary import code_of, terms
-from crmkit.world.words import mapping
 
 
 def basket_means(config, persona: np.ndarray, spend_factor: np.ndarray, mission=1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -71,11 +70,12 @@ def build_orders(block, people: dict, life) -> dict[str, np.ndarray]:
 
 def _channels(rng, config, persona, campaign) -> np.ndarray:
     personas = PersonaTable.of(config)
-    channels = terms("order_channel")
+    codes = codes_of(config)  # the world's own order channels
+    channels = codes.order_channel
     mix = np.array([[config.personas[p].channel_mix.get(c, 0.0) for c in channels] for p in personas.names])
     cdf = np.cumsum(mix / mix.sum(axis=1, keepdims=True), axis=1)
     drawn = (rng.random(len(persona))[:, None] > cdf[persona]).sum(axis=1).clip(0, len(channels) - 1)
-    by_campaign = np.array([code_of("order_channel", mapping("order_channel_of_campaign")[c.channel]) for c in config.campaigns.plan] + [0])
+    by_campaign = np.array([codes.code("order_channel", codes.order_channel_of_campaign[c.channel]) for c in config.campaigns.plan] + [0])
     return np.where(campaign >= 0, by_campaign[campaign], drawn)
 
 

@@ -14,10 +14,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crmkit.world.arrays import TINY, mean_one_lognormal, take_text
+from crmkit.world.codes import codes_of
 from crmkit.world.config import WorldConfig
 from crmkit.world.engine_numbers import engine_numbers
 from crmkit.world.names import arrow_pools, draw_index, name_pools, phone_numbers
-from crmkit.world.vocabulary import terms
 from crmkit.world.words import words_of
 
 
@@ -32,7 +32,7 @@ class PersonaTable:
 
     @classmethod
     def of(cls, config: WorldConfig) -> PersonaTable:
-        sources = terms("acquisition_source")
+        sources = codes_of(config).acquisition_source  # the world's own
         paid = np.isin(sources, config.acquisition.paid_sources)
         budget = config.acquisition.budget_multiplier
         weights, probs = [], []

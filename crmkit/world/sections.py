@@ -55,6 +55,11 @@ def check_keys(mapping: dict, vocab: str, field: str) -> dict:
     for key in mapping:
         if key not in allowed:
             raise ValueError(f"{field} has key {key!r}; allowed keys: {', '.join(allowed)}")
+    return some_weight(mapping, field)
+
+
+def some_weight(mapping: dict, field: str = "the") -> dict:
+    """Refuse a mix whose weights are all zero (a mix must be able to draw something)."""
     if mapping and sum(mapping.values()) <= 0:
         raise ValueError(f"{field} weights must not all be zero")
     return mapping

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
+from crmkit.world.codes import codes_of
 from crmkit.world.sections import Number, Remark, Section, Weight
-from crmkit.world.vocabulary import code_of, terms
 
 Label = Annotated[str, Field(min_length=1, max_length=80)]
 
@@ -38,15 +38,9 @@ class Arrival(Section):
     """The touchpoint of arriving at a site for a visit."""
 
     remark: Remark
-    kind: str = Field(description="The interaction kind recorded (vocabulary interaction_kind).")
-    channel: str = Field(description="The touchpoint's channel (vocabulary channel).")
-
-    @model_validator(mode="after")
-    def _vocabulary(self):
-        for field, vocab in (("kind", "interaction_kind"), ("channel", "channel")):
-            if getattr(self, field) not in terms(vocab):
-                raise ValueError(f"{field} {getattr(self, field)!r} is not allowed; allowed: {', '.join(terms(vocab))}")
-        return self
+    # Both are codes of the world's own lists, checked with them (crmkit.world.channel_codes).
+    kind: str = Field(description="The interaction kind recorded (the world's codes.interaction_kind).")
+    channel: str = Field(description="The touchpoint's channel (the world's codes.channel).")
 
 
 class Sites(Section):
@@ -71,14 +65,12 @@ class Sites(Section):
             raise ValueError(f"items: site name {next(n for n in names if names.count(n) > 1)!r} is given twice")
         if sum(s.weight for s in self.items) <= 0:
             raise ValueError("items: the weights must not all be zero")
-        for channel in self.channels or []:
-            if channel not in terms("order_channel"):
-                raise ValueError(f"channels has {channel!r}; allowed: {', '.join(terms('order_channel'))}")
-        return self
+        return self  # the channels are the world's own order channels: checked with them
 
-    def channel_codes(self) -> np.ndarray:
-        names = self.channels if self.channels is not None else terms("order_channel")
-        return np.array([code_of("order_channel", c) for c in names], dtype=np.int64)
+    def channel_codes(self, order_channels) -> np.ndarray:
+        """The codes (positions in the world's ``order_channels``) of the orders placed at a site."""
+        names = self.channels if self.channels is not None else order_channels
+        return np.array([list(order_channels).index(c) for c in names], dtype=np.int64)
 
 
 def sites_table(config) -> dict[str, pd.DataFrame]:
@@ -106,7 +98,7 @@ def draw_sites(block, customers: np.ndarray, channel: np.ndarray) -> tuple[np.nd
     home = np.searchsorted(cdf, rng.random(block.size) * cdf[-1], side="right").clip(0, len(weights) - 1)
     away = rng.random(len(customers)) < sites.away_share
     visited = np.where(away, _elsewhere(cdf, weights, home[customers], rng.random(len(customers))), home[customers])
-    at_site = np.isin(channel, sites.channel_codes())
+    at_site = np.isin(channel, sites.channel_codes(codes_of(block.config).order_channel))
     return home.astype(np.int64), np.where(at_site, visited, -1).astype(np.int64)
 
 

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.arrays import TRUTH_DECIMALS
-from crmkit.world.codes import lists_of
+from crmkit.world.codes import codes_of, lists_of
 from crmkit.world.dictionary import round_money
 from crmkit.world.people import PersonaTable
 from crmkit.world.vocabulary import category_dtype, code_of, labels_of
 
 
-def _labels(vocab: str, codes) -> pd.Categorical:
-    return labels_of(vocab, codes)
+def _labels(vocab: str, codes, lists=None) -> pd.Categorical:
+    return labels_of(vocab, codes, lists)  # lists: the world's own (crmkit.world.codes.lists_of)
 
 
 def _local_ids(n: int) -> np.ndarray:
@@ -41,7 +41,7 @@ def assemble(block, people, orders, items, observed, order_id, phases, joins, me
         "customers": _customers(block, people, joins, ledger),
         "orders": pd.DataFrame({
             "order_id": order_id[obs_rows], "customer_id": orders["customer"][obs_rows],
-            "ordered_at": ts(orders["time"][obs_rows]), "channel": _labels("order_channel", orders["channel"][obs_rows]),
+            "ordered_at": ts(orders["time"][obs_rows]), "channel": _labels("order_channel", orders["channel"][obs_rows], lists_of(block.config)),
             "campaign_id": orders["campaign"][obs_rows], "item_count": orders["item_count"][obs_rows],
             "gross_amount": orders["gross"][obs_rows], "discount_amount": orders["discount"][obs_rows],
             "net_amount": orders["net"][obs_rows], "service_issue": labels_of("service_issue", orders["issue"][obs_rows], lists_of(block.config)),
@@ -59,8 +59,8 @@ def assemble(block, people, orders, items, observed, order_id, phases, joins, me
     out["interactions"] = pd.DataFrame({
         "interaction_id": _local_ids(len(interactions["time"])),
         "customer_id": np.where(interactions["anonymous"], -1, interactions["customer"]),
-        "occurred_at": ts(interactions["time"]), "channel": _labels("channel", interactions["channel"]),
-        "kind": _labels("interaction_kind", interactions["kind"]),
+        "occurred_at": ts(interactions["time"]), "channel": _labels("channel", interactions["channel"], lists_of(block.config)),
+        "kind": _labels("interaction_kind", interactions["kind"], lists_of(block.config)),
         "order_id": np.where(interactions["order"] >= 0, order_id[interactions["order"]], -1),
         "campaign_id": interactions["campaign"], "_customer": interactions["customer"],
     })
@@ -93,7 +93,7 @@ def _customers(block, people, joins, ledger) -> pd.DataFrame:
         "region": pd.array(people["region"], dtype="str"),  # the case's own regions: text, not a vocabulary
         "birth_year": pd.Series(people["birth_year"], dtype="Int64").mask(people["birth_year"] <= 0),
         "signup_date": ts(np.floor(people["signup"])),
-        "acquisition_source": _labels("acquisition_source", people["acquisition_source"]),
+        "acquisition_source": _labels("acquisition_source", people["acquisition_source"], lists_of(block.config)),
         "acquisition_campaign_id": _acquisition_campaign(block, people),
         "loyalty_tier": _labels("loyalty_tier", tier), "loyalty_joined_at": ts(joined),
         "email_opt_in": people["email_opt_in"], "sms_opt_in": people["sms_opt_in"], "mail_opt_in": people["mail_opt_in"],
@@ -108,7 +108,7 @@ def _acquisition_campaign(block, people) -> np.ndarray:
         if c.objective != "acquisition":
             continue
         start = block.timeline.days_of(c.start_date)
-        sources = [code_of("acquisition_source", s) for s in c.sources]
+        sources = [codes_of(block.config).code("acquisition_source", s) for s in c.sources]
         hit = (people["signup"] >= start) & (people["signup"] < start + c.days) & np.isin(people["acquisition_source"], sources)
         credited[hit] = i
     return credited

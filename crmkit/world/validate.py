@@ -10,13 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.world.codes import lists_of
+from crmkit.world.codes import codes_of, lists_of
 from crmkit.world.dictionary import observed_tables, truth_tables
 from crmkit.world.spells import active_spells, within_spells
 from crmkit.world.vocabulary import terms
 
 MONEY_TOLERANCE = 0.011  # fixed: amounts are rounded to cents, so sums may differ by a cent
-COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company; may reach people who left
 
 
 def _keys_and_values(world) -> list[str]:
@@ -53,7 +52,7 @@ def _chronology(world) -> list[str]:
     problems = []
     spells = active_spells(world.truth.phases)
     customer_events = world.interactions[world.interactions.customer_id.notna() &
-                                         ~world.interactions.kind.isin(COMPANY_KINDS)]
+                                         ~world.interactions.kind.isin(codes_of(world.config).roles.company_kinds)]
     for name, df, col in (("orders", world.orders, "ordered_at"), ("interactions", customer_events, "occurred_at"),
                           ("loyalty_ledger", world.loyalty_ledger, "occurred_at")):
         outside = ~within_spells(df, col, spells)

@@ -181,6 +181,15 @@ def roles(name: str) -> tuple[str, ...]:
     return tuple(_data()["roles"][name])
 
 
+def channel_roles() -> dict:
+    """Which channel or interaction kind plays each part of the engine (the kit's defaults).
+
+    >>> channel_roles()["visit"]
+    {'channel': 'web', 'kind': 'site_visit'}
+    """
+    return dict(_data()["channel_roles"])
+
+
 def default_source_systems() -> dict[str, dict]:
     """Each known source system's channels and record-key prefix."""
     return {name: dict(spec) for name, spec in _data()["source_systems"].items()}

@@ -164,7 +164,7 @@ BAD = [
     ({"sites.items.0.weight": -1}, ["sites.items.0.weight", "-1", "0 <= value"]),
     ({"sites.items.0.kind": "motel"}, ["items.0.kind", "'motel'", "allowed: city_hotel, resort"]),
     ({"sites.items.0.colour": "red"}, ["sites.items.0.colour", "not a known setting"]),
-    ({"sites.arrival.kind": "teleport"}, ["kind 'teleport'", "allowed:", "check_in"]),
+    ({"sites.arrival.kind": "teleport"}, ["sites.arrival.kind has 'teleport'", "allowed:", "check_in"]),
     ({"sites.channels": ["pigeon"]}, ["channels has 'pigeon'", "allowed:", "point_of_sale"]),
     ({"sites.away_share": 0.95}, ["sites.away_share", "0.95", "0 <= value <= 0.9"]),
 ]

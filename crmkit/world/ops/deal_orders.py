@@ -1,6 +1,7 @@
 """Deals become revenue: every deal won inside the window books one order of its amount.
 
-The owner enters the order on the day the deal is won, through the kind's ``order_channel``.
+The owner enters the order on the day the deal is won, through the kind's ``order_channel``
+(the world's ``deal_order_channel`` role when the kind names none).
 It holds one line: a product of the catalogue priced at most the deal's amount (drawn by
 popularity; the cheapest product when none is), in as many units as the amount buys, with
 the rest of the last unit given as a discount, so the order's net amount is the deal's
@@ -19,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.arrays import TINY
-from crmkit.world.codes import lists_of
+from crmkit.world.codes import codes_of, lists_of
 from crmkit.world.dictionary import round_money
 from crmkit.world.units import SECONDS_PER_DAY
-from crmkit.world.vocabulary import category_dtype, code_of, labels_of
+from crmkit.world.vocabulary import category_dtype, labels_of
 
 __all__ = ["simulate", "deal_order_arrays"]
 
@@ -50,14 +51,15 @@ def simulate(context) -> dict[str, pd.DataFrame]:
     gross = round_money(quantity * price)
     customer = deals["_customer"].to_numpy()
     kinds = context.config.sales.opportunities.kinds
-    channel_of = {kind: code_of("order_channel", spec.order_channel) for kind, spec in kinds.items()}
+    codes, lists = codes_of(context.config), lists_of(context.config)
+    channel_of = {kind: codes.code("order_channel", spec.order_channel or codes.roles.deal_order_channel) for kind, spec in kinds.items()}
     channel = np.array([channel_of[k] for k in deals["kind"].astype(str)], dtype=np.int64)
     n = len(won)
     orders = pd.DataFrame({
         "order_id": np.arange(n), "customer_id": customer, "ordered_at": when,
-        "channel": labels_of("order_channel", channel), "campaign_id": np.full(n, -1), "item_count": quantity,
+        "channel": labels_of("order_channel", channel, lists), "campaign_id": np.full(n, -1), "item_count": quantity,
         "gross_amount": gross, "discount_amount": round_money(gross - amount), "net_amount": amount,
-        "service_issue": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), dtype=category_dtype("service_issue", lists_of(context.config))),
+        "service_issue": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), dtype=category_dtype("service_issue", lists)),
         "opportunity_id": deals["opportunity_id"].to_numpy(), "site_id": np.full(n, -1), "_customer": customer,
     })
     first = len(frames["orders"])  # add_frames numbers these orders after the block's others

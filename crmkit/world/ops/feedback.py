@@ -83,12 +83,14 @@ def after_cases(context, cases, rng) -> dict[str, np.ndarray]:
 
 
 def after_orders(context, rng) -> dict[str, np.ndarray]:
-    """Answers to the survey sent after an order (CSAT after a home sales event)."""
+    """Answers to the survey sent after an order (CSAT after an event)."""
     cfg, o = context.config, context.orders
     s = cfg.service_desk.surveys
     rows = np.flatnonzero(context.observed & (rng.random(len(o["time"])) < s.after_order_rate))
     issue, recovered = o["issue"][rows], o["recovered"][rows]
-    event = o["channel"][rows] == code_of("order_channel", "home_sales_event")
+    codes = codes_of(cfg)  # the order channel of an event is a role of the world's codes (none: no events)
+    event_channel = codes.roles.event_order_channel
+    event = o["channel"][rows] == (codes.code("order_channel", event_channel) if event_channel is not None else -1)
     effect = np.where(issue > 0, np.where(recovered, s.recovered_order, s.unrecovered_order), 0.0) + np.where(event, s.home_event, 0.0)
     new, topics = _has_new_product(context)[context.order_id[rows]], Topics.of(cfg)
     topic = np.select([(issue > 0) & ~recovered, issue > 0, event, new],

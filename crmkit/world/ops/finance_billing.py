@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.arrays import TINY, TRUTH_DECIMALS
+from crmkit.world.codes import codes_of
 from crmkit.world.ops.model_numbers import model_number
 from crmkit.world.vocabulary import code_of, labels_of, terms
 
@@ -32,8 +33,8 @@ def observed_orders(context) -> dict[str, np.ndarray]:
     return {k: np.concatenate([v, deals[k].astype(v.dtype)]) for k, v in own.items()}
 
 
-def _channel_arrays(config):
-    channels = terms("order_channel")
+def _channel_arrays(config, channels):
+    """Payment terms, issue lags and method CDFs by the world's own order ``channels``."""
     methods = terms("payment_method")
     mix = np.array([[config.billing[c].methods.get(m, 0.0) for m in methods] for c in channels])
     cdf = np.cumsum(mix / mix.sum(axis=1, keepdims=True), axis=1)
@@ -50,10 +51,10 @@ def propensities(rng, config, n: int) -> np.ndarray:
     return rng.beta(max(late.mean_propensity * k, TINY), max((1 - late.mean_propensity) * k, TINY), n)
 
 
-def _schedule(rng, config, o, propensity):
+def _schedule(rng, config, o, propensity, channels):
     """Issue, due and settlement times, method and fate of every invoice (in days)."""
     late_cfg = config.late_payment
-    terms_days, lag, cdf = _channel_arrays(config)
+    terms_days, lag, cdf = _channel_arrays(config, channels)
     n = len(o["time"])
     # One uniform per invoice for each decision, drawn together (the columns of one block of draws).
     u_method, u_late, u_settle, u_default, u_split, u_share = rng.random((n, len(INVOICE_DECISIONS))).T
@@ -109,7 +110,7 @@ def bill(context, config) -> dict[str, pd.DataFrame]:
     n, end, ts = context.block.size, context.timeline.observed_end, context.to_timestamps
     propensity = propensities(context.rng("late_payers"), config, n)
     o = observed_orders(context)
-    s = _schedule(context.rng("invoices"), config, o, propensity)
+    s = _schedule(context.rng("invoices"), config, o, propensity, codes_of(context.config).order_channel)
     billed = s["issued"] < end  # an order of the last days may not be invoiced yet
     order_id = np.flatnonzero(billed)
     o, s = _subset(o, billed), _subset(s, billed)

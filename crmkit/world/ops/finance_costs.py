@@ -14,7 +14,7 @@ from crmkit.world.codes import codes_of
 from crmkit.world.dictionary import round_money
 from crmkit.world.ops.finance_billing import CARD, TRANSFER, observed_orders
 from crmkit.world.ops.model_numbers import model_number
-from crmkit.world.vocabulary import category_dtype, terms
+from crmkit.world.vocabulary import category_dtype
 
 CENT = 0.01  # fixed: the smallest amount of money; a gross amount is at least this when it divides
 
@@ -58,15 +58,15 @@ def _per_customer(n, customer, weights=None) -> np.ndarray:
     return np.bincount(np.asarray(customer, dtype=np.int64), weights=weights, minlength=n)
 
 
-def service_contacts(frames, n: int) -> np.ndarray:
+def service_contacts(frames, n: int, service_kind: str) -> np.ndarray:
     """Service contacts per customer: the service desk's cases when it made any, otherwise the
-    service_contact interactions."""
+    interactions of the world's ``service_kind`` (its service contacts)."""
     cases = frames.get("cases")
     if cases is not None and len(cases) and "customer_id" in cases:
         who = cases["customer_id"].to_numpy()
         return _per_customer(n, who[who >= 0])
     inter = frames["interactions"]
-    rows = (inter["kind"] == "service_contact").to_numpy()
+    rows = (inter["kind"] == service_kind).to_numpy()
     return _per_customer(n, inter["_customer"].to_numpy()[rows])
 
 
@@ -107,8 +107,8 @@ def customer_costs(context, config, billed) -> pd.DataFrame:
     items = context.frames["order_items"]
     unit_cost = np.array([p.unit_cost for p in context.config.products.items])
     goods = _per_customer(n, items["_customer"], items["quantity"].to_numpy() * unit_cost[items["product_id"].to_numpy()])
-    delivery = np.array([unit.delivery.get(c, 0.0) for c in terms("order_channel")])
-    contacts = service_contacts(context.frames, n)
+    delivery = np.array([unit.delivery.get(c, 0.0) for c in codes_of(context.config).order_channel])
+    contacts = service_contacts(context.frames, n, codes_of(context.config).roles.service_kind)
     refund = billed["refunds"] if "refunds" in billed else context.frames.get("refunds")
     members, marketing = _marketing(context, n)
     invoices = billed["invoices"]

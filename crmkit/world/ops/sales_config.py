@@ -28,13 +28,12 @@ class LeadSource(Section):
     days_before_signup: Positive = Field(description="Mean days from capturing the lead to its conversion (the sign-up).")
     owner_roles: list[str] = Field(min_length=1, description="Staff roles that own these leads (vocabulary staff_role).")
 
-    _sources = field_validator("acquisition_sources")(lambda v: _check_list(v, "acquisition_source", "acquisition_sources"))
     _roles = field_validator("owner_roles")(lambda v: _check_list(v, "staff_role", "owner_roles"))
 
 
 class LeadsConfig(Section):
     remark: Remark
-    sources: dict[str, LeadSource] = Field(min_length=1, description="Lead sources (vocabulary lead_source).")
+    sources: dict[str, LeadSource] = Field(min_length=1, description="Lead sources (the world's codes.lead_source).")
     quality_mean: Probability = Field(gt=0, lt=1, description="Mean hidden lead quality (Beta distributed).")
     quality_concentration: Positive = Field(description="Beta concentration: larger means qualities closer to the mean.")
     working_after_days: Positive = Field(description="Mean days until a new lead is first worked.")
@@ -44,7 +43,6 @@ class LeadsConfig(Section):
 
     @model_validator(mode="after")
     def _sources(self):
-        check_keys({k: 1 for k in self.sources}, "lead_source", "leads.sources")
         seen: dict[str, str] = {}
         for name, src in self.sources.items():
             if src.conversion_rate > self.quality_mean:
@@ -67,12 +65,12 @@ class OpportunityKind(Section):
     amount_spread: NonNegative = Field(description="Log-normal sigma of deal amounts.")
     amount_revision: NonNegative = Field(description="Log-normal sigma of the amount revision at each stage change.")
     owner_roles: list[str] = Field(min_length=1, description="Staff roles that own these deals (vocabulary staff_role).")
-    # A won deal is booked as an order by its owner, on the phone unless the case says otherwise.
-    order_channel: str = Field("call_centre", description="Channel of the order a won deal books (vocabulary order_channel).")
+    # A won deal is booked as an order by its owner, through the world's deal_order_channel
+    # role (the phone, in the kit's codes) unless the kind names another.
+    order_channel: str | None = Field(None, description="Channel of the order a won deal books (the world's codes.order_channel).")
 
     @model_validator(mode="after")
     def _vocab(self):
-        _check_list([self.order_channel], "order_channel", "order_channel")
         if self.entry_stage not in OPEN_STAGES:
             raise ValueError(f"entry_stage {self.entry_stage!r} is not allowed; allowed: {', '.join(OPEN_STAGES)}")
         _check_list(self.owner_roles, "staff_role", "owner_roles")
@@ -81,13 +79,8 @@ class OpportunityKind(Section):
 
 class OpportunitiesConfig(Section):
     remark: Remark
-    kinds: dict[str, OpportunityKind] = Field(description="Deal kinds (vocabulary opportunity_kind).")
+    kinds: dict[str, OpportunityKind] = Field(description="Deal kinds (the world's codes.opportunity_kind).")
     lost_on_churn_days: NonNegative = Field(description="Days after a customer's relationship dissolves until the owner closes their open deals as lost.")
-
-    @model_validator(mode="after")
-    def _kinds(self):
-        check_keys({k: 1 for k in self.kinds}, "opportunity_kind", "opportunities.kinds")
-        return self
 
 
 class ActivitiesConfig(Section):

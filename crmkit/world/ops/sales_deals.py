@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.arrays import last_time_before, next_time_after
+from crmkit.world.codes import codes_of
 from crmkit.world.dictionary import round_money
 from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_group, region_codes
 from crmkit.world.ops.model_numbers import model_number
@@ -100,6 +101,13 @@ def _walk(rng, kinds, kind, start, dissolved_at, churn_at) -> dict[str, np.ndarr
             "amounts": round_money(amounts), "expected_close": np.c_[enters + remaining, close]}
 
 
+def _kinds(config, kind) -> pd.Categorical:
+    """The kind of each deal (``kind``: position in the case's opportunities.kinds) as the world's code."""
+    codes = codes_of(config)
+    return labels_of("opportunity_kind", np.array([codes.code("opportunity_kind", k) for k in config.sales.opportunities.kinds])[kind],
+                     codes.lists)
+
+
 def build_deals(context, staff: pd.DataFrame) -> Deals:
     """The ``opportunities``, ``opportunity_history`` and ``truth.opportunities`` tables of a block."""
     cfg, ts, end = context.config.sales.opportunities, context.to_timestamps, context.timeline.observed_end
@@ -136,7 +144,7 @@ def build_deals(context, staff: pd.DataFrame) -> Deals:
     deals = pd.DataFrame({
         "opportunity_id": np.arange(n), "customer_id": cust,
         "name": np.char.add(np.char.add(labels.astype(str), " - "), np.asarray(context.people["last_name"])[cust].astype(str)),
-        "kind": labels_of("opportunity_kind", np.array([code_of("opportunity_kind", k) for k in cfg.kinds])[kind]),
+        "kind": _kinds(context.config, kind),
         "stage": _stage(current), "amount": amount[last], "probability": prob[current], "close_date": ts(close_day[last]),
         "is_closed": current >= WON, "is_won": current == WON, "owner_staff_id": owner, "created_at": ts(start), "_customer": cust,
     })

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from crmkit.world.arrays import TRUTH_DECIMALS
+from crmkit.world.codes import codes_of, lists_of
 from crmkit.world.ops.sales_common import assign_owners, flatten_steps, last_in_group, previous_in_group, region_codes
 from crmkit.world.parameters import parameter
 from crmkit.world.people import PersonaTable
-from crmkit.world.vocabulary import code_of, labels_of, terms
+from crmkit.world.vocabulary import labels_of, terms
 from crmkit.world.words import words_of
 
 HOT_FROM, COLD_BELOW = parameter("sales_leads", "hot_from"), parameter("sales_leads", "cold_below")  # rating thresholds
@@ -42,15 +43,22 @@ def _cats(vocab: str, codes) -> pd.Categorical:
     return labels_of(vocab, codes)
 
 
+def _lead_sources(config, source) -> pd.Categorical:
+    """The lead source of each lead (``source``: position in the case's leads.sources) as the world's code."""
+    codes = codes_of(config)
+    return labels_of("lead_source", np.array([codes.code("lead_source", s) for s in config.sales.leads.sources])[source],
+                     lists_of(config))
+
+
 def _draw_leads(context) -> dict[str, np.ndarray]:
     """Who the leads are: source, customer (or prospect), acquisition source, conversion time."""
     config, people, n = context.config, context.people, context.block.size
     cfg = config.sales.leads
     rng = context.rng("leads")
-    sources = list(cfg.sources.values())
-    source_of_acq = np.full(len(terms("acquisition_source")), -1)
+    sources, codes = list(cfg.sources.values()), codes_of(config)  # the world's own acquisition sources
+    source_of_acq = np.full(len(codes.acquisition_source), -1)
     for i, src in enumerate(sources):
-        source_of_acq[[code_of("acquisition_source", a) for a in src.acquisition_sources]] = i
+        source_of_acq[[codes.code("acquisition_source", a) for a in src.acquisition_sources]] = i
     share = np.array([s.lead_share for s in sources])
     rate = np.array([s.conversion_rate for s in sources])
     src = source_of_acq[people["acquisition_source"]]
@@ -65,8 +73,8 @@ def _draw_leads(context) -> dict[str, np.ndarray]:
     p_acq = np.zeros(len(p_src), dtype=np.int64)
     for i, s in enumerate(sources):
         rows = np.flatnonzero(p_src == i)
-        codes = np.array([code_of("acquisition_source", a) for a in s.acquisition_sources])
-        p_acq[rows] = codes[rng.integers(0, len(codes), len(rows))]
+        acq = np.array([codes.code("acquisition_source", a) for a in s.acquisition_sources])
+        p_acq[rows] = acq[rng.integers(0, len(acq), len(rows))]
     converted = np.r_[np.ones(len(customers), bool), np.zeros(len(p_src), bool)]
     cust = np.r_[customers, p_cust]
     source = np.r_[src[customers], p_src]
@@ -132,7 +140,7 @@ def build_leads(context, staff: pd.DataFrame) -> Leads:
     lead_cust = np.where(d["converted"], d["customer"], -1)
     leads = pd.DataFrame({
         "lead_id": np.arange(m), "created_at": ts(d["created"]),
-        "lead_source": _cats("lead_source", np.array([code_of("lead_source", s) for s in cfg.sources])[d["source"]]),
+        "lead_source": _lead_sources(context.config, d["source"]),
         "campaign_id": _campaigns(context, d["created"], d["acq"]), "status": _cats("lead_status", current),
         "rating": _cats("lead_rating", rating), "owner_staff_id": owner,
         "region": pd.array(np.array(regions, dtype=object)[region], dtype="str"),
@@ -163,6 +171,7 @@ def _campaigns(context, created, acq) -> np.ndarray:
         if c.objective != "acquisition":
             continue
         start = context.timeline.days_of(c.start_date)
-        hit = (created >= start) & (created < start + c.days) & np.isin(acq, [code_of("acquisition_source", s) for s in c.sources])
+        sources = [codes_of(context.config).code("acquisition_source", s) for s in c.sources]
+        hit = (created >= start) & (created < start + c.days) & np.isin(acq, sources)
         out[hit] = i
     return out

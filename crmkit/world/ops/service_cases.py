@@ -44,18 +44,18 @@ def complaints(context, rng) -> dict[str, np.ndarray]:
     """
     desk = context.config.service_desk.complaints
     inter = context.frames["interactions"]
-    contact = (inter["kind"] == "service_contact").to_numpy()
+    codes = codes_of(context.config)  # the world's own codes and what each does (its roles)
+    contact = (inter["kind"] == codes.roles.service_kind).to_numpy()
     seconds = (inter["occurred_at"].to_numpy()[contact] - np.datetime64(context.timeline.start, "s")).astype(np.int64)
     order = inter["order_id"].to_numpy()[contact]
     row_of_order = np.flatnonzero(context.order_id >= 0)[np.argsort(context.order_id[context.order_id >= 0])]
     row = row_of_order[order]
     n = len(row)
-    codes = codes_of(context.config)
     cause = np.array([codes.code("case_reason", codes.reason_of_issue[issue]) if i else 0 for i, issue in enumerate(codes.service_issue)])
     true_cause = cause[context.orders["issue"][row]]
     wrong = np.array([codes.code("case_reason", r) for r in codes.roles.miscoded_as])
     recorded = np.where(rng.random(n) < desk.miscoded, wrong[rng.integers(0, len(wrong), n)], true_cause)
-    by_phone = inter["channel"].to_numpy()[contact] == "call_centre"
+    by_phone = inter["channel"].to_numpy()[contact] == codes.roles.phone_channel
     return {
         "customer": inter["_customer"].to_numpy()[contact], "time": seconds / SECONDS_PER_DAY, "order": order,
         "origin": np.where(by_phone, code_of("case_origin", "phone"), code_of("case_origin", "email")),

@@ -13,30 +13,21 @@ links it to the customer: finding that link is the identity-resolution exercise,
 from __future__ import annotations
 
 import pandas as pd
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from crmkit.world.ops.finance import known_keys
 from crmkit.world.ops.sources_defects import EXCLUSIVE
 from crmkit.world.sections import Probability, Remark, Section
-from crmkit.world.vocabulary import terms
 from crmkit.world.words import default_source_systems
 
 
 class SourceSystem(Section):
     defects: dict[str, Probability] = Field(description="Rate of each defect (vocabulary source_defect); absent means 0.")
     non_customer_rate: Probability = Field(0.0, description="Extra records of people who never became customers, per customer record.")
-    channels: list[str] | None = Field(None, description="Channels (vocabulary channel) where the system captures people; "
+    channels: list[str] | None = Field(None, description="Channels (the world's codes.channel) where the system captures people; "
                                                          "absent: the kit's default for the system.")
     # Eight characters before the eight digits: a key stays short enough to read aloud.
     key_prefix: str | None = Field(None, max_length=8, description="Start of the system's record keys; absent: the kit's default.")
-
-    @field_validator("channels")
-    @classmethod
-    def _channels(cls, v):
-        bad = [c for c in v or [] if c not in terms("channel")]
-        if bad:
-            raise ValueError(f"channels has {bad[0]!r}; allowed: {', '.join(terms('channel'))}")
-        return v
 
     @model_validator(mode="after")
     def _defects(self):
@@ -54,11 +45,10 @@ class SourceSystem(Section):
 class SourcesConfig(Section):
     remark: Remark
     systems: dict[str, SourceSystem] = Field(
-        min_length=1, description="The case's source systems (vocabulary source_system) and their defect rates.")
+        min_length=1, description="The case's source systems (the world's codes.source_system) and their defect rates.")
 
     @model_validator(mode="after")
     def _systems(self):
-        known_keys(self.systems, "source_system", "systems")
         seen: dict[str, str] = {}
         for name in self.systems:
             for channel in self.channels_of(name):
@@ -73,12 +63,13 @@ class SourcesConfig(Section):
         system = self.systems.get(name)
         if system is None:
             return []
-        return system.channels if system.channels is not None else default_source_systems()[name]["channels"]
+        return system.channels if system.channels is not None else default_source_systems().get(name, {}).get("channels", [])
 
     def key_prefix(self, name: str) -> str:
         system = self.systems.get(name)
         prefix = system.key_prefix if system is not None else None
-        return prefix if prefix is not None else default_source_systems()[name]["key_prefix"]
+        # A system of the world's own list that the case lacks has no records: no prefix needed.
+        return prefix if prefix is not None else default_source_systems().get(name, {}).get("key_prefix", "")
 
     def rate(self, name: str, defect: str) -> float:
         """The rate of ``defect`` in system ``name`` (0 for a system the case lacks)."""

@@ -20,9 +20,10 @@ TYPO_ON_FIRST = parameter("sources", "name_typo_on_first_share")
 OLD_DOMAINS = np.array(["oldmail.example.net", "isp.example.org", "post.example.com"])  # none is a current domain
 
 
-def rate_matrix(config, system: np.ndarray) -> np.ndarray:
-    """Rate of every defect (columns, vocabulary order) for every record's system (rows)."""
-    table = np.array([[config.rate(s, d) for d in terms("source_defect")] for s in terms("source_system")])
+def rate_matrix(config, system: np.ndarray, systems) -> np.ndarray:
+    """Rate of every defect (columns, vocabulary order) for every record's system (rows: codes
+    of the world's own ``systems``)."""
+    table = np.array([[config.rate(s, d) for d in terms("source_defect")] for s in systems])
     return table[system]
 
 
@@ -59,7 +60,7 @@ def _names(rng, ids, hit, flags):
     return first.astype(object), last.astype(object)
 
 
-def damage(rng, ids: dict, system: np.ndarray, config) -> tuple[dict, dict]:
+def damage(rng, ids: dict, system: np.ndarray, config, systems) -> tuple[dict, dict]:
     """Return the damaged identity fields and one boolean array per defect applied.
 
     ``ids`` holds object arrays first_name, last_name, email, phone, city (None = unknown),
@@ -67,7 +68,7 @@ def damage(rng, ids: dict, system: np.ndarray, config) -> tuple[dict, dict]:
     """
     n, defects = len(system), terms("source_defect")
     col = {d: i for i, d in enumerate(defects)}
-    rates = rate_matrix(config, system)
+    rates = rate_matrix(config, system, systems)
     u = rng.random((n, len(defects)))
 
     def hit(name):

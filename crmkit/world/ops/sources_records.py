@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from crmkit.world.codes import codes_of
 from crmkit.world.names import draw_index, name_pools, phone_numbers
 from crmkit.world.ops.sources_damage import damage
 from crmkit.world.parameters import parameter
-from crmkit.world.vocabulary import category_dtype, code_of, terms
+from crmkit.world.vocabulary import category_dtype
 from crmkit.world.words import words_of
 
-COMPANY_KINDS = ("email_sent", "mail_received")  # sent by the company: not a use of the channel
 FIELDS = ("first_name", "last_name", "email", "phone", "city", "birth_year")
 DOUBLE_SUBMISSION_GAP = parameter("sources", "double_submission_gap_seconds")
 GUEST_WITHIN = parameter("sources", "guest_within_seconds")
@@ -29,13 +29,14 @@ def _seconds(timestamps) -> np.ndarray:
 def channel_uses(context, config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(customer, system code, time in seconds) of every use of a system, sorted by customer,
     system and time (a use is a customer's own interaction at the system's channel)."""
-    inter = context.frames["interactions"]
+    inter, codes = context.frames["interactions"], codes_of(context.config)  # the world's own channels and systems
     # The source system that captures a customer who uses each interaction channel.
-    system_of_channel = {c: name for name in terms("source_system") for c in config.channels_of(name)}
-    channel_system = np.array([code_of("source_system", system_of_channel[c]) if c in system_of_channel else -1
-                               for c in terms("channel")])
+    system_of_channel = {c: name for name in codes.source_system for c in config.channels_of(name)}
+    channel_system = np.array([codes.code("source_system", system_of_channel[c]) if c in system_of_channel else -1
+                               for c in codes.channel])
     system = channel_system[inter["channel"].cat.codes.to_numpy()]
-    used = (system >= 0) & (inter["customer_id"].to_numpy() >= 0) & ~inter["kind"].isin(COMPANY_KINDS).to_numpy()
+    company = inter["kind"].isin(codes.roles.company_kinds).to_numpy()  # sent by the company: not a use of the channel
+    used = (system >= 0) & (inter["customer_id"].to_numpy() >= 0) & ~company
     customer, system, time = inter["_customer"].to_numpy()[used], system[used], _seconds(inter["occurred_at"])[used]
     order = np.lexsort((time, system, customer))
     return customer[order], system[order], time[order]
@@ -45,11 +46,11 @@ def _records(context, config, rng):
     """Customer records (with duplicates) and non-customer records: customer (-1 for none),
     system, capture time and the duplicate flag."""
     use_customer, use_system, use_time = channel_uses(context, config)
-    key = use_customer * len(terms("source_system")) + use_system
+    systems = codes_of(context.config).source_system
+    key = use_customer * len(systems) + use_system
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
     count = np.diff(np.r_[first, len(key)])
     customer, system, time = use_customer[first], use_system[first], use_time[first]
-    systems = terms("source_system")
     dup_rate = np.array([config.rate(s, "duplicate") for s in systems])
     dup = rng.random(len(customer)) < dup_rate[system]
     # A duplicate is captured at one of the person's uses of the system (a second sign-up),
@@ -137,7 +138,7 @@ def _keys(context, system) -> np.ndarray:
     starts = np.searchsorted(system[order], system[order], "left")
     seq = np.empty(len(system), dtype=np.int64)
     seq[order] = np.arange(len(system)) - starts + 1 + context.block.index * KEYS_PER_BLOCK
-    prefix = np.array([context.config.sources.key_prefix(s) for s in terms("source_system")])[system]
+    prefix = np.array([context.config.sources.key_prefix(s) for s in codes_of(context.config).source_system])[system]
     return np.char.add(prefix, np.char.zfill(seq.astype(str), KEY_DIGITS))
 
 
@@ -153,12 +154,13 @@ def source_tables(context, config) -> dict[str, pd.DataFrame]:
     order = np.lexsort((rec["customer"], rec["system"], rec["time"]))
     rec = {k: v[order] for k, v in rec.items()}
     ids = _identities(context, rng, rec["customer"])
-    fields, flags = damage(context.rng("source_defects"), ids, rec["system"], config)
+    systems = codes_of(context.config).source_system
+    fields, flags = damage(context.rng("source_defects"), ids, rec["system"], config, systems)
     n = len(rec["time"])
     owner = np.where(rec["customer"] >= 0, rec["customer"], rec["via"])
     records = pd.DataFrame({
         "source_record_id": np.arange(n),
-        "source_system": pd.Categorical.from_codes(rec["system"], dtype=category_dtype("source_system")),
+        "source_system": pd.Categorical.from_codes(rec["system"], dtype=category_dtype("source_system", {"source_system": systems})),
         "source_key": pd.array(pa.array(_keys(context, rec["system"]), pa.string()), dtype="str"), "captured_at": rec["time"].astype("datetime64[s]"),
         # Through Arrow: about twice as fast as letting pandas infer strings from objects.
         **{name: pd.array(pa.array(fields[name], pa.string(), from_pandas=True), dtype="str") for name in FIELDS if name != "birth_year"},
