@@ -91,7 +91,7 @@ def after_orders(context, rng) -> dict[str, np.ndarray]:
     codes = codes_of(cfg)  # the order channel of an event is a role of the world's codes (none: no events)
     event_channel = codes.roles.event_order_channel
     event = o["channel"][rows] == (codes.code("order_channel", event_channel) if event_channel is not None else -1)
-    effect = np.where(issue > 0, np.where(recovered, s.recovered_order, s.unrecovered_order), 0.0) + np.where(event, s.home_event, 0.0)
+    effect = np.where(issue > 0, np.where(recovered, s.recovered_order, s.unrecovered_order), 0.0) + np.where(event, s.event_order, 0.0)
     new, topics = _has_new_product(context)[context.order_id[rows]], Topics.of(cfg)
     topic = np.select([(issue > 0) & ~recovered, issue > 0, event, new],
                       [topics.of_issue[issue], topics.service, topics.event, topics.new_product],

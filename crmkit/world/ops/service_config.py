@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 
 from crmkit.world.sections import NonNegative, Positive, Probability, Remark, Section, check_keys
 
@@ -81,7 +81,9 @@ class Surveys(Section):
     unrecovered_order: float = Field(le=0, description="Satisfaction added when the surveyed order went wrong and was not put right.")
     # Three units of satisfaction (about three standard deviations) move any score end to end.
     recovered_order: float = Field(ge=-3, le=3, description="Satisfaction added when it went wrong and was put right well.")
-    home_event: float = Field(ge=-3, le=3, description="Satisfaction added by a home sales event.")
+    # Read under its old name too ("home_event"), so worlds saved before the rename still load.
+    event_order: float = Field(ge=-3, le=3, validation_alias=AliasChoices("event_order", "home_event"),
+                               description="Satisfaction added by an order placed at an event (the codes' event_order_channel).")
 
 
 class Comments(Section):
