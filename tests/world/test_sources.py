@@ -8,6 +8,7 @@ import crmkit as ck
 from crmkit.errors import ConfigError
 from crmkit.world.cases import load_config
 from crmkit.world.ops.sources import check
+from crmkit.world.ops.sources_damage import OLD_DOMAINS
 from crmkit.world.ops.sources_defects import has_nickname
 from crmkit.world.vocabulary import terms
 
@@ -118,6 +119,19 @@ def test_changing_a_rate_changes_the_measured_rate():
     measured = {(s, d): (n, m) for s, d, n, m, _ in _measured_rates(w)}
     n, rate = measured[("web_shop", "email_typo")]
     assert n > 300 and abs(rate - 0.3) < 4 * np.sqrt(0.21 / n)
+
+
+def test_a_defect_no_record_draws_leaves_the_records_as_they_were():
+    # numpy's string functions fail on empty arrays: a system without old addresses or
+    # unformatted phones (or a small block that draws none) once crashed the simulation.
+    zero = {f"sources.systems.{system}.defects.{defect}": 0.0 for system in load_config("pschse").sources.systems
+            for defect in ("outdated_email", "phone_format")}
+    w = ck.simulate("pschse", customers=300, seed=3, progress=False, **zero)
+    rec = _linked(w)
+    kept = rec[rec.email.notna() & rec.true_email.notna()]
+    old = kept.email.str.split("@").str[1].isin(OLD_DOMAINS) & ~kept.true_email.str.split("@").str[1].isin(OLD_DOMAINS)
+    assert len(kept) > 100 and not old.any()  # no address moved to an old domain
+    assert rec.phone.dropna().str.contains(r"[()\s-]").all()  # every phone kept its punctuation
 
 
 def _email_recall(world) -> float:

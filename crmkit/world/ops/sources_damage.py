@@ -39,9 +39,12 @@ def _exclusive(u, rates, col, names, eligible):
 
 def _old_email(rng, first, last) -> np.ndarray:
     """An address the person used years ago: initial, last name, two digits, another domain."""
+    digits, domain = rng.integers(0, 100, len(first)), rng.integers(0, len(OLD_DOMAINS), len(first))
+    if not len(first):  # numpy's string padding fails on an empty array (a block may draw no such record)
+        return np.array([], dtype=str)
     local = np.char.add(np.char.lower(np.char.ljust(first, 1).astype("<U1")), np.char.lower(last))
-    local = np.char.add(local, np.char.zfill(rng.integers(0, 100, len(first)).astype(str), 2))
-    return np.char.add(np.char.add(local, "@"), OLD_DOMAINS[rng.integers(0, len(OLD_DOMAINS), len(first))])
+    local = np.char.add(local, np.char.zfill(digits.astype(str), 2))
+    return np.char.add(np.char.add(local, "@"), OLD_DOMAINS[domain])
 
 
 def _names(rng, ids, hit, flags):

@@ -108,6 +108,8 @@ def digits_only(phones: np.ndarray) -> np.ndarray:
     ['2015550123']
     """
     out = np.asarray(phones, dtype=str)
+    if not len(out):  # numpy's string replace fails on an empty array
+        return out
     for mark in ("(", ")", " ", "-"):
         out = np.char.replace(out, mark, "")
     return out
