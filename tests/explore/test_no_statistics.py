@@ -80,3 +80,18 @@ def test_the_scan_finds_a_computation(tmp_path, source):
     path = tmp_path / "mine.py"
     path.write_text(source, encoding="utf-8")
     assert any(method in STATISTICS | {"unique(return_counts)"} for _, method, _ in _calls(path))
+
+
+@pytest.mark.parametrize(("module", "name"), [
+    ("sales", "vendor_probabilities"), ("sales", "pipeline_snapshots"), ("sales", "snapshot_forecasts"),
+    ("sales", "PipelineForecasts"), ("privacy", "consent_reach"), ("privacy", "partner_extract"),
+    ("privacy", "prepare_extract"), ("privacy", "anonymity_view"), ("privacy", "purchase_inference"),
+    ("value_chain", "profile_completeness"), ("value_chain", "repeat_rate"),
+    ("value_chain", "cost_to_serve_concentration"),
+])
+def test_a_moved_name_is_still_found_where_the_notebooks_import_it(module, name):
+    import importlib
+
+    import crmkit.analytics as analytics
+
+    assert getattr(importlib.import_module(f"crmkit.explore.{module}"), name) is getattr(analytics, name)
