@@ -134,9 +134,10 @@ def snapshot_forecasts(snapshots: pd.DataFrame, outcomes: pd.DataFrame, vendors=
 
 @dataclass(frozen=True, eq=False)
 class PipelineForecasts:
-    """Everything the pipeline explorer shows, computed once: the ``snapshots`` of every day of
-    ``days``, their ``forecasts``, the amount each stage held per day (``by_stage``) and the
-    vendors' stage ``probabilities``."""
+    """Every day's pipeline and forecasts, computed once (by :meth:`build`): the ``snapshots`` of
+    every day of ``days``, their ``forecasts``, the amount each stage held per day (``by_stage``)
+    and the vendors' stage ``probabilities``. Calling it with a day and a vendor only looks up
+    that day's figures, so a widget can redraw on every move of a slider."""
 
     days: pd.DatetimeIndex
     snapshots: pd.DataFrame
@@ -168,7 +169,7 @@ class PipelineForecasts:
 
     def __call__(self, as_of, vendor: str = "crmkit") -> pd.Series:
         """The figures of the day of ``as_of`` (see :meth:`nearest_day`) for ``vendor``: ``as_of``,
-        ``vendor``, ``method``, ``forecast``, ``actual``, ``error``, ``abs_pct_error``, ``open_deals``,
+        ``vendor``, ``forecast``, ``actual``, ``error``, ``abs_pct_error``, ``open_deals``,
         ``unresolved_deals`` and ``all_open_closes`` (the forecast if every open deal closed)."""
         _check_vendor(vendor)
         day = self.nearest_day(as_of)
