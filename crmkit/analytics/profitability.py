@@ -6,12 +6,13 @@ the cost to serve each customer (delivery, service, payment, marketing and retur
 
 from __future__ import annotations
 
-__all__ = ["customer_profitability", "profitability_summary"]
+__all__ = ["customer_profitability", "profitability_summary", "cost_to_serve_concentration"]
 
 import numpy as np
 import pandas as pd
 
 from crmkit.analytics._checks import require_columns
+from crmkit.errors import ConfigError
 
 
 COST_TO_SERVE = ("delivery_cost", "service_cost", "payment_cost", "marketing_cost", "returns_cost")
@@ -83,3 +84,20 @@ def profitability_summary(profitability: pd.DataFrame) -> pd.Series:
                       "total_contribution": profitability["contribution"].sum(),
                       "peak_share_of_profit": profitability["cumulative_share_of_profit"].max(),
                       "top_20pct_share_of_profit": top.iloc[-1]})
+
+
+def cost_to_serve_concentration(customer_costs: pd.DataFrame, top: float = 0.05) -> float:
+    """Share of the buyers' total cost to serve absorbed by the ``top`` share of buyers who cost
+    most to serve (Buttle's "cost magnets"); cost to serve is the sum of :data:`COST_TO_SERVE`.
+
+    >>> costs = pd.DataFrame({"orders": [1, 1, 1, 0], "delivery_cost": [90.0, 5.0, 5.0, 0.0], "service_cost": 0.0,
+    ...                       "payment_cost": 0.0, "marketing_cost": [0.0, 0.0, 0.0, 1.0], "returns_cost": 0.0})
+    >>> cost_to_serve_concentration(costs, top=0.34)
+    0.9
+    """
+    require_columns(customer_costs, ["orders", *COST_TO_SERVE], "customer_costs")
+    if not 0 < top <= 1:
+        raise ConfigError(f"top = {top!r}: must be a share above 0 and at most 1")
+    buyers = customer_costs[customer_costs["orders"] > 0]
+    cost = buyers[list(COST_TO_SERVE)].sum(axis=1).sort_values(ascending=False)
+    return float(cost.iloc[: max(int(top * len(cost)), 1)].sum() / cost.sum())

@@ -11,7 +11,7 @@ earn less than they cost to serve.
 
 from __future__ import annotations
 
-__all__ = ["cohort_retention", "churn_flags", "score_churn_flags", "customer_lifetimes"]
+__all__ = ["cohort_retention", "churn_flags", "score_churn_flags", "customer_lifetimes", "repeat_rate"]
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from crmkit.analytics._checks import require_columns
 from crmkit.analytics.retention_value import customer_base_projection  # noqa: F401  (imported from here by explore.lifecycle)
 from crmkit.analytics.order_days import as_day, day_numbers
 from crmkit.analytics.rfm_fast import rfm_fast
-from crmkit.errors import ConfigError
+from crmkit.errors import ConfigError, DataError
 
 
 def _months(days: np.ndarray) -> np.ndarray:
@@ -171,3 +171,17 @@ def customer_lifetimes(orders: pd.DataFrame, as_of, inactive_days: int = 180) ->
     return pd.DataFrame({"customer_id": summary["customer_id"], "duration_days": end, "churned": summary["churned"]})
 
 
+def repeat_rate(orders: pd.DataFrame, year: int) -> float:
+    """Share of the customers who ordered in ``year - 1`` who ordered again in ``year``.
+
+    >>> orders = pd.DataFrame({"customer_id": [1, 1, 2, 3],
+    ...                        "ordered_at": pd.to_datetime(["2024-03-01", "2025-02-01", "2024-05-01", "2025-01-09"])})
+    >>> repeat_rate(orders, 2025)
+    0.5
+    """
+    require_columns(orders, ["customer_id", "ordered_at"], "orders")
+    years = orders["ordered_at"].dt.year
+    before = pd.Index(orders.loc[years == year - 1, "customer_id"].unique())
+    if before.empty:
+        raise DataError(f"orders: nobody ordered in {year - 1}, so the repeat rate of {year} is undefined")
+    return float(before.isin(orders.loc[years == year, "customer_id"]).mean())

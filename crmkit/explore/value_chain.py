@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crmkit.errors import ConfigError, DataError
-from crmkit.analytics._checks import require_columns as _require
+from crmkit.analytics.profitability import COST_TO_SERVE, cost_to_serve_concentration  # noqa: F401  (imported from here by lessons)
+from crmkit.analytics.retention import repeat_rate  # noqa: F401  (imported from here by lessons)
+from crmkit.analytics.value_chain import profile_completeness, value_chain_figures  # noqa: F401  (as above)
 from crmkit.explore._base import explorer
 from crmkit.frameworks.assessment import SCALE, assess, weakest_blocks
 from crmkit.plots.assessment import plot_assessment
@@ -26,78 +27,6 @@ __all__ = ["gartner_assessment_explorer"]
 #: An invented self-assessment of PSCHSE Manufacturing, the widget's starting point (for teaching only).
 EXAMPLE_SCORES = {"vision": 4, "strategy": 3, "valued_customer_experience": 3, "organisational_collaboration": 2,
                   "processes": 3, "information": 2, "technology": 4, "metrics": 3}
-COST_TO_SERVE = ("delivery_cost", "service_cost", "payment_cost", "marketing_cost", "returns_cost")
-
-
-def profile_completeness(customers: pd.DataFrame, fields=("email", "phone", "birth_year")) -> float:
-    """Share of customer records in which every one of ``fields`` is filled in.
-
-    >>> customers = pd.DataFrame({"email": ["a@x.org", None, "c@x.org"], "phone": ["555", "555", None],
-    ...                           "birth_year": [1980, 1990, 1970]})
-    >>> round(profile_completeness(customers), 3)
-    0.333
-    """
-    _require(customers, list(fields), "customers")
-    return float(customers[list(fields)].notna().all(axis=1).mean())
-
-
-def repeat_rate(orders: pd.DataFrame, year: int) -> float:
-    """Share of the customers who ordered in ``year - 1`` who ordered again in ``year``.
-
-    >>> orders = pd.DataFrame({"customer_id": [1, 1, 2, 3],
-    ...                        "ordered_at": pd.to_datetime(["2024-03-01", "2025-02-01", "2024-05-01", "2025-01-09"])})
-    >>> repeat_rate(orders, 2025)
-    0.5
-    """
-    _require(orders, ["customer_id", "ordered_at"], "orders")
-    years = orders["ordered_at"].dt.year
-    before = pd.Index(orders.loc[years == year - 1, "customer_id"].unique())
-    if before.empty:
-        raise DataError(f"orders: nobody ordered in {year - 1}, so the repeat rate of {year} is undefined")
-    return float(before.isin(orders.loc[years == year, "customer_id"]).mean())
-
-
-def cost_to_serve_concentration(customer_costs: pd.DataFrame, top: float = 0.05) -> float:
-    """Share of the buyers' total cost to serve absorbed by the ``top`` share of buyers who cost
-    most to serve (Buttle's "cost magnets"); cost to serve is the sum of :data:`COST_TO_SERVE`.
-
-    >>> costs = pd.DataFrame({"orders": [1, 1, 1, 0], "delivery_cost": [90.0, 5.0, 5.0, 0.0], "service_cost": 0.0,
-    ...                       "payment_cost": 0.0, "marketing_cost": [0.0, 0.0, 0.0, 1.0], "returns_cost": 0.0})
-    >>> cost_to_serve_concentration(costs, top=0.34)
-    0.9
-    """
-    _require(customer_costs, ["orders", *COST_TO_SERVE], "customer_costs")
-    if not 0 < top <= 1:
-        raise ConfigError(f"top = {top!r}: must be a share above 0 and at most 1")
-    buyers = customer_costs[customer_costs["orders"] > 0]
-    cost = buyers[list(COST_TO_SERVE)].sum(axis=1).sort_values(ascending=False)
-    return float(cost.iloc[: max(int(top * len(cost)), 1)].sum() / cost.sum())
-
-
-def _figures(world) -> dict:
-    """Every figure the two models' tables quote, computed once."""
-    from crmkit.analytics import campaign_uplift, customer_profitability, nps, order_touchpoints, profitability_summary
-    from crmkit.explore.types import channels_before_orders
-
-    profit = profitability_summary(customer_profitability(world.customer_costs))
-    spend = world.orders.groupby("customer_id")["net_amount"].sum().sort_values(ascending=False)
-    uplift = campaign_uplift(world.campaign_members)
-    records = world.source_records
-    return {
-        "unprofitable": profit["unprofitable_share"], "buyers": int(profit["customers"]),
-        "top20_revenue": spend.iloc[: max(int(0.2 * len(spend)), 1)].sum() / spend.sum(),
-        "cost_magnets": cost_to_serve_concentration(world.customer_costs),
-        "nps": float(nps(world.surveys)["nps"].iloc[0]),
-        "several_channels": float((channels_before_orders(order_touchpoints(world.interactions, world.orders),
-                                                          world.orders)["channels"] >= 2).mean()),
-        "leads": len(world.leads), "converted": float((world.leads["status"] == "converted").mean()),
-        "complete": profile_completeness(world.customers),
-        "members": float((world.customers["loyalty_tier"].astype(str) != "none").mean()),
-        "records": len(records), "systems": records["source_system"].nunique(), "customers": len(world.customers),
-        "year": world.observed_until.year, "repeat": repeat_rate(world.orders, world.observed_until.year),
-        "partners": len(world.partners), "partner_kinds": ", ".join(world.partners["kind"].astype(str)),
-        "beat_control": int((uplift["uplift"] > 0).sum()), "with_control": len(uplift),
-    }
 
 
 def value_chain_on_data(world) -> pd.DataFrame:
@@ -109,7 +38,7 @@ def value_chain_on_data(world) -> pd.DataFrame:
     """
     from crmkit import frameworks
 
-    f = _figures(world)
+    f = value_chain_figures(world)
     findings = {
         "customer_portfolio_analysis": f"The 5% of buyers who cost most to serve absorb {f['cost_magnets']:.0%} of the cost "
                                        f"to serve; {f['unprofitable']:.0%} of buyers are unprofitable.",
@@ -133,7 +62,7 @@ def building_block_evidence(world) -> pd.DataFrame:
     """
     from crmkit import frameworks
 
-    f = _figures(world)
+    f = value_chain_figures(world)
     rows = {
         "vision": ("top 20% of buyers' share of revenue", f["top20_revenue"],
                    f"The top 20% of buyers bring {f['top20_revenue']:.0%} of revenue: the vision must say what the "

@@ -8,7 +8,9 @@ from functools import lru_cache
 import pytest
 
 import crmkit as ck
-from crmkit.explore.value_chain import building_block_evidence, cost_to_serve_concentration, profile_completeness, repeat_rate
+from crmkit.analytics import cost_to_serve_concentration, repeat_rate
+from crmkit.analytics.value_chain import profile_completeness
+from crmkit.explore.value_chain import building_block_evidence
 from crmkit.teach.lessons import checks
 from crmkit.teach.lessons.value_chain import CHAIN_EXAMPLE_SCORES, condition_gap
 from tests.teach.lessons.helpers import assert_mistakes
