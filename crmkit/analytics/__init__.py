@@ -15,6 +15,7 @@ _MODULES = (
     "pipeline", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "feedback", "feedback_loop", "interact", "warehouse", "warehouse_pandas",
     "customer_view", "account_history", "sales_cycle",
     "relationships", "profiling", "process_reach", "crm_scope", "crm_selection", "market_research",
+    "staff_training",
 )
 
 __all__: list[str] = []
