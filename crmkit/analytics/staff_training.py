@@ -148,4 +148,4 @@ def training_gap(cases: pd.DataFrame, staff_training: pd.DataFrame, confidence: 
     if solved.groupby(level=0).sum().min() == 0:
         raise DataError("training_gap: a group solved no case at the first contact; the ratio has no interval")
     return pd.DataFrame({"first_contact_resolution": _share_ratio(solved, z),
-                         "days_to_close": _days_ratio(slow, confidence)}).T.infer_objects()
+                         "days_to_close": _days_ratio(slow, confidence)}).T.astype(float).astype({"n_trained": int, "n_untrained": int})
