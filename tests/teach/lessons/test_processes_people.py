@@ -3,27 +3,12 @@ written as a learner writes it, passes on two seeds, and each typical wrong answ
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
-import pytest
 
-import crmkit as ck
 from crmkit.teach.lessons import checks
 from crmkit.teach.lessons.processes_people import fcr_by_training
 from tests.teach.lessons.helpers import assert_mistakes
-
-SEEDS = (1, 2)
-
-
-@lru_cache(maxsize=2)
-def make_world(seed: int):
-    return ck.simulate("pschse", customers=2000, seed=seed, progress=False)
-
-
-@pytest.fixture(params=SEEDS, scope="module")
-def world(request):
-    return make_world(request.param)
+from tests.teach.lessons.test_processes_scope import world  # noqa: F401  (the same pschse worlds, seeds 1 and 2)
 
 
 def test_first_contact_by_training(world):
