@@ -6,6 +6,7 @@ import pytest
 
 import crmkit as ck
 from crmkit.world.block import BLOCK_SIZE
+from crmkit.world.dictionary import table_spec
 
 
 def assert_worlds_equal(a, b):
@@ -128,6 +129,8 @@ def test_ids_are_unique_and_start_at_one(two_block_world):
     for name, df in two_block_world.tables.items():
         if name == "sites":  # pschse declares no sites: the table is empty by design
             assert df.empty
+            continue
+        if df.empty and table_spec(name).only_with:  # a part of the model the case may leave out
             continue
         key = df.columns[0]
         assert df[key].is_unique and df[key].min() == 1, name

@@ -6,7 +6,8 @@ survey trigger) and the CRM life cycle (the order of its steps); the exercises o
 (loyalty's duration and intensity, a profile, a cohort through the processes) are in
 :mod:`crmkit.teach.lessons.processes_customers`; those on what CRM covers and how it is brought in
 (the people beyond the ERP, the world's profile and class of product, the roll-out stages) in
-:mod:`crmkit.teach.lessons.processes_scope`.
+:mod:`crmkit.teach.lessons.processes_scope`; the one on the people side of the life cycle (CRM
+training and first-contact resolution) in :mod:`crmkit.teach.lessons.processes_people`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 
 from crmkit.teach import Exercise, Mistake
 from crmkit.teach.lessons.processes_customers import COHORT, LOYALTY, PROFILE
+from crmkit.teach.lessons.processes_people import TRAINING_FCR
 from crmkit.teach.lessons.processes_scope import BEYOND_ERP, CRM_PROFILE, PRODUCT_CLASS, ROLLOUT
 
 __all__ = ["EXERCISES", "LIFE_CYCLE_STEPS"]
@@ -183,5 +185,5 @@ LIFE_CYCLE = Exercise(
     hint="for each step, ask which step it needs to be settled before it can start.")
 
 
-EXERCISES = [COMPLAINTS, CAMPAIGN_REVENUE, LOYALTY, PROFILE, NPS, COHORT, LIFE_CYCLE, BEYOND_ERP, CRM_PROFILE, PRODUCT_CLASS,
-             ROLLOUT]
+EXERCISES = [COMPLAINTS, CAMPAIGN_REVENUE, LOYALTY, PROFILE, NPS, COHORT, LIFE_CYCLE, TRAINING_FCR, BEYOND_ERP, CRM_PROFILE,
+             PRODUCT_CLASS, ROLLOUT]

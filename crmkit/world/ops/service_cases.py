@@ -107,19 +107,37 @@ def work_cases(context, cases: dict[str, np.ndarray], rng) -> dict[str, np.ndarr
     p_escalate = np.where(complaint, np.where(resolved, cfg.complaints.escalation_resolved, cfg.complaints.escalation_unresolved),
                           cfg.requests.escalation)
     escalated = rng.random(n) < np.minimum(p_escalate * level.escalation_multiplier, 1.0)
-    fcr = resolved & ~escalated & (rng.random(n) < level.first_contact_resolution)
+    first_contact = rng.random(n)
     close = cfg.closing
     median = np.array([close.median_days[p] for p in terms("case_priority")])[c["priority"]] * level.close_days_multiplier
     median = median * np.where(resolved, 1.0, close.unresolved_multiplier) * np.where(escalated, close.escalated_multiplier, 1.0)
     worked = median * np.exp(close.spread * rng.standard_normal(n))
     handled = rng.exponential(close.first_contact_minutes, n) * MINUTES + MINUTES
-    closed = c["time"] + np.where(fcr, handled, worked)
+    owner = _owners(context, c["customer"], rng)  # drawn last, as before training had an effect
+    fcr_share, slower = _training_effect(context.config, owner)
+    fcr = resolved & ~escalated & (first_contact < level.first_contact_resolution * fcr_share)
+    closed = c["time"] + np.where(fcr, handled, worked * slower)
     end = context.timeline.observed_end
     closed = np.where(closed < end, closed, np.nan)
     status = np.select([~np.isnan(closed), escalated, end - c["time"] < 1.0],  # "new": opened in the window's last day
                        [code_of("case_status", s) for s in ("closed", "escalated", "new")], code_of("case_status", "working"))
-    c.update(escalated=escalated, fcr=fcr, closed=closed, status=status, owner=_owners(context, c["customer"], rng))
+    c.update(escalated=escalated, fcr=fcr, closed=closed, status=status, owner=owner)
     return c
+
+
+def _training_effect(config, owner) -> tuple[np.ndarray, np.ndarray]:
+    """Per case, the share of the first-contact chance and the factor on the days to close
+    that its agent's CRM training gives (1 and 1 for trained agents, cases without an agent
+    and cases without ``staff.people``: multiplying by 1.0 keeps every value to the bit)."""
+    from crmkit.world.ops.staff import trained_staff
+
+    ones = np.ones(len(owner))
+    trained = trained_staff(config)
+    if trained is None:
+        return ones, ones
+    people = config.staff.people
+    untrained = (owner >= 0) & ~trained[np.maximum(owner, 0)]
+    return np.where(untrained, people.untrained_first_contact, 1.0), np.where(untrained, people.untrained_close_days, 1.0)
 
 
 def _owners(context, customer, rng) -> np.ndarray:
