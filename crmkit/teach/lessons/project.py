@@ -1,8 +1,9 @@
 """Exercises of the PSCHSE implementation project (notebooks/14_pschse_implementation_project.ipynb).
 
 Those on the WBS and its network (deliverables, activities, a new dependency, the life cycle's
-gates, the MS Project export) are in :mod:`crmkit.teach.lessons.project_wbs`; this module lists them
-with its own.
+gates, the MS Project export) are in :mod:`crmkit.teach.lessons.project_wbs`, those measuring MS
+Project's single date against the plan's ranges in :mod:`crmkit.teach.lessons.project_estimates`;
+this module lists them with its own.
 
 They check what MS Project does for a plan once people are on it (cost, levelling, a tracked
 update against the baseline) and which view suits which audience. Bind them to a plan, not a
@@ -24,6 +25,7 @@ import pandas as pd
 from crmkit.planning import Plan, cost_table, level, schedule, set_baseline, tracked_update, variance
 from crmkit.planning.table import plan_to_table
 from crmkit.teach import Exercise, Mistake
+from crmkit.teach.lessons.project_estimates import ESTIMATE_EXERCISES
 from crmkit.teach.lessons.project_wbs import MSPDI_OUTLINE_LEVELS, WBS_EXERCISES, go_live_code, with_link
 
 __all__ = ["EXERCISES", "STATUS", "VIEWS", "AUDIENCES", "PlanCase", "plan_case", "why_views", "with_link"]
@@ -240,4 +242,5 @@ VIEWS_FOR_AUDIENCES = Exercise(
     ])
 
 
-EXERCISES = [*WBS_EXERCISES, COST_BY_PHASE, LEVELLING_SLIP, GO_LIVE_VARIANCE, MSPDI_OUTLINE_LEVELS, VIEWS_FOR_AUDIENCES]
+EXERCISES = [*WBS_EXERCISES, COST_BY_PHASE, LEVELLING_SLIP, GO_LIVE_VARIANCE, MSPDI_OUTLINE_LEVELS, VIEWS_FOR_AUDIENCES,
+             *ESTIMATE_EXERCISES]
