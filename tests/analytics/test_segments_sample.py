@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
@@ -37,3 +39,21 @@ def test_tables_up_to_the_threshold_are_fitted_on_every_customer(features, monke
     before = segment_customers(features, k=4, seed=0)
     monkeypatch.setattr(segments_module, "KMEANS_SAMPLE", len(features))  # exactly at it: no sample
     assert segment_customers(features, k=4, seed=0).equals(before)
+
+
+def _merged(order_items, orders, products):
+    return order_items.merge(orders[["order_id", "customer_id"]], on="order_id").merge(
+        products[["product_id", "category"]], on="product_id")[["customer_id", "category", "line_amount"]]
+
+
+def test_order_lines_by_lookup_are_the_two_merges(make_world):
+    world = make_world("pschse", 3000, 1)
+    orders = world.orders[world.orders["ordered_at"] < world.observed_until - pd.Timedelta(days=200)]  # lines left out
+    lines = segments_module._lines(world.order_items, orders, world.products)
+    expected = _merged(world.order_items, orders, world.products)
+    assert len(lines) < len(world.order_items)
+    np.testing.assert_array_equal(lines["customer_id"], expected["customer_id"])
+    np.testing.assert_array_equal(lines["category"].astype(str), expected["category"].astype(str))
+    np.testing.assert_array_equal(lines["line_amount"], expected["line_amount"])
+    twice = pd.concat([orders, orders.head(5)])  # repeated order ids: the merges, as before
+    assert len(segments_module._lines(world.order_items, twice, world.products)) > len(expected)
