@@ -66,8 +66,9 @@ def _lines(order_items: pd.DataFrame, orders: pd.DataFrame, products: pd.DataFra
     order_at = order_ids.get_indexer(order_items["order_id"])
     product_at = product_ids.get_indexer(order_items["product_id"])
     kept = (order_at >= 0) & (product_at >= 0)
+    codes, names = pd.factorize(products["category"])  # codes, not millions of copied labels
     return pd.DataFrame({"customer_id": orders["customer_id"].to_numpy()[order_at[kept]],
-                         "category": products["category"].to_numpy()[product_at[kept]],
+                         "category": pd.Categorical.from_codes(codes[product_at[kept]], categories=names),
                          "line_amount": order_items["line_amount"].to_numpy()[kept]})
 
 
