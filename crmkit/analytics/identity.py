@@ -34,7 +34,7 @@ from scipy.sparse.csgraph import connected_components
 from crmkit.analytics._checks import require_columns
 # Steps 2 and 3 live in their own modules; imported here so that the whole resolution
 # can be imported from this one.
-from crmkit.analytics.identity_blocking import candidate_pairs
+from crmkit.analytics.identity_blocking import CodeBook, candidate_pairs
 from crmkit.analytics.identity_chance import MAX_CHANCE
 from crmkit.analytics.identity_scoring import FIELD_WEIGHTS, match_mask, score_pairs
 from crmkit.errors import DataError
@@ -147,8 +147,9 @@ def resolve_identities(source_records: pd.DataFrame, threshold: float = 85.0,
     if not 0 <= threshold <= 100:
         raise DataError(f"threshold = {threshold!r}: must be between 0 and 100")
     norm = normalise_records(source_records)
-    pairs = candidate_pairs(norm)
-    match = pairs[match_mask(norm, pairs, threshold, weights, max_chance)]  # score and chance both pass
+    book = CodeBook(norm)  # each column coded once, for blocking and scoring alike
+    pairs = candidate_pairs(norm, book)
+    match = pairs[match_mask(norm, pairs, threshold, weights, max_chance, book)]  # score and chance both pass
     labels = _components(len(norm), match["left"].to_numpy(), match["right"].to_numpy())
     # Numbered by first appearance, so entity ids read in record order.
     return pd.DataFrame({"source_record_id": norm["source_record_id"], "entity_id": pd.factorize(labels)[0]})
