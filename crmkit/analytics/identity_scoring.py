@@ -12,8 +12,6 @@ from __future__ import annotations
 
 __all__ = ["FIELD_WEIGHTS", "score_pairs", "match_mask"]
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -28,7 +26,6 @@ FIELD_WEIGHTS = {"name": 0.4, "email": 0.3, "phone": 0.15, "city": 0.1, "birth_y
 
 
 _CHUNK = 2_000_000  # pairs judged at a time by match_mask: small memory, and measured fastest
-_THREADS = 2  # chunks judged at once (the kit's target machine has two cores)
 
 
 def _sort_words(text: str) -> str:
@@ -263,10 +260,8 @@ def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weight
     coded = _field_codes(norm, book)
     chance = None if max_chance is None else (_chance_codes(norm, coded, book), max_chance)
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    parts = [slice(start, start + _CHUNK) for start in range(0, len(left), _CHUNK)]
-    # Chunks are independent and numpy and rapidfuzz let go of the GIL while they work:
-    # two threads keep both cores busy. Each chunk's answer is the same whoever computes it.
-    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-        answers = pool.map(lambda part: _chunk_matches(coded, left[part], right[part], threshold, weights, chance),
-                           parts)
-        return np.concatenate([np.zeros(0, dtype=bool), *answers])
+    matches = np.zeros(len(left), dtype=bool)
+    for start in range(0, len(left), _CHUNK):
+        part = slice(start, start + _CHUNK)
+        matches[part] = _chunk_matches(coded, left[part], right[part], threshold, weights, chance)
+    return matches
