@@ -58,3 +58,15 @@ def test_code_book_codes_equal_values_alike_and_missing_as_minus_one():
     # "anna" and "annabel" start alike; a first name meets a last name in one code space
     assert first[0] == first[1] == last[3] and first[2] == -1 and last[0] == first[3] != first[0]
     assert list(book.distinct("email")) == ["a@x.org", "b@x.org"]
+
+
+def test_a_normalised_table_made_once_gives_the_same_links_and_master(make_world):
+    from crmkit.analytics import customer_master
+
+    records = make_world("pschse", 3000, SEEDS[0]).source_records
+    norm = normalise_records(records)
+    before = norm.copy()
+    links = resolve_identities(records, norm=norm)
+    pd.testing.assert_frame_equal(links, resolve_identities(records))
+    pd.testing.assert_frame_equal(customer_master(records, links, norm), customer_master(records, links))
+    pd.testing.assert_frame_equal(norm, before)  # the caller's table is left alone
