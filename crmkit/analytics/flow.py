@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmkit.analytics.identity import customer_master, resolve_identities
+from crmkit.analytics.identity import customer_master, normalise_records, resolve_identities
 from crmkit.analytics.rfm import rfm_scores
 from crmkit.analytics.rfm_fast import rfm_fast
 from crmkit.analytics.segments import behaviour_features, segment_customers, segment_profiles
@@ -126,7 +126,9 @@ def store_centrally(world, path: str | Path, threshold: float = 85.0, store: str
     """
     store = _check_store(store, path)
     database = world.save(path, format=store, include_truth=False)
-    master = customer_master(world.source_records, resolve_identities(world.source_records, threshold=threshold))
+    norm = normalise_records(world.source_records)  # once, for the resolution and the master
+    master = customer_master(world.source_records, resolve_identities(world.source_records, threshold=threshold,
+                                                                      norm=norm), norm)
     if store == "duckdb":
         add_customer_master(database, master)
         return build_warehouse(database), master

@@ -27,7 +27,7 @@ __all__ = ["MAX_CHANCE", "EQUAL_FIELDS", "chance_codes", "chance_agreements"]
 import numpy as np
 import pandas as pd
 
-from crmkit.analytics.identity_blocking import value_codes
+from crmkit.analytics.identity_blocking import CodeBook
 
 # The most chance agreements a linked pair may have. Measured with
 # benchmarks/bench_identity.py (pschse, seed 7): at 0.3, 100k customers keep precision 0.98
@@ -47,24 +47,25 @@ def _shares(codes: np.ndarray, n: int) -> np.ndarray:
     return np.append((counts - 1) / max(n - 1, 1), 1.0)
 
 
-def chance_codes(norm: pd.DataFrame, field_codes: dict | None = None) -> dict:
+def chance_codes(norm: pd.DataFrame, field_codes: dict | None = None, book: CodeBook | None = None) -> dict:
     """What :func:`chance_agreements` needs of each record, coded once for all pairs.
 
     ``field_codes`` may give the integer codes (-1: missing) of email, phone, city and
-    birth_year already made for the scores: coding millions of strings twice is seconds.
+    birth_year already made for the scores: coding millions of strings twice is seconds;
+    ``book`` (a :class:`~crmkit.analytics.identity_blocking.CodeBook` of ``norm``) the others.
     Returns a dict: ``first`` and ``last`` (name-part codes in ONE space, so a first name can
     meet a last name; -1: missing), ``part_share`` (share of records carrying each name part,
     as first or last name), ``records``, and per equality field ``(codes, shares)``.
     """
-    field_codes = field_codes or {}
+    field_codes, book = field_codes or {}, CodeBook(norm) if book is None else book
     n = len(norm)
-    parts = value_codes(pd.concat([norm["first_name"], norm["last_name"]], ignore_index=True))
+    parts = book["parts"]
     first, last = parts[:n], parts[n:]
     # A record whose first and last names are the same part counts once for it.
     holders = np.concatenate([first, np.where(last == first, -1, last)])
     coded = {"first": first, "last": last, "part_share": _shares(holders, n), "records": n}
     for field in EQUAL_FIELDS:
-        codes = field_codes[field] if field in field_codes else value_codes(norm[field])
+        codes = field_codes[field] if field in field_codes else book[field]
         coded[field] = (codes, _shares(codes, n))
     return coded
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from crmkit.analytics.identity_blocking import value_codes
+from crmkit.analytics.identity_blocking import CodeBook
 from crmkit.analytics.identity_chance import EQUAL_FIELDS, MAX_CHANCE, chance_agreements, chance_codes
 from crmkit.errors import DataError
 
@@ -32,31 +32,25 @@ def _sort_words(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
-def _field_codes(norm: pd.DataFrame) -> dict:
+def _field_codes(norm: pd.DataFrame, book: CodeBook | None = None) -> dict:
     """Each field as integer codes per record (-1: missing), with the distinct texts of the
     name and email fields (None for the fields compared by equality).
 
     Coding each column once, instead of pulling strings out for millions of pairs, is
     what keeps scoring fast. Names get their words sorted first, once per distinct name:
-    that is how rapidfuzz defines ``token_sort_ratio``.
+    that is how rapidfuzz defines ``token_sort_ratio``. ``book``: the codes already made.
     """
-    coded = {}
+    coded, book = {}, CodeBook(norm) if book is None else book
     for field, column in (("name", "full_name"), ("email", "email")):
-        codes, texts = pd.factorize(norm[column])
-        texts = np.asarray(texts, dtype=object)
+        codes, texts = book[column], np.asarray(book.distinct(column), dtype=object)
         if field == "name":
             merged, texts = pd.factorize(np.array([_sort_words(t) for t in texts], dtype=object))
             codes = np.append(merged, -1)[codes]  # "ann lee" and "lee ann" now share a code
         coded[field] = (codes, texts)
     for field in ("phone", "city", "birth_year"):
-        coded[field] = (value_codes(norm[field]), None)
+        coded[field] = (book[field], None)
     # int32: millions of pairs look their codes up, and half the bytes is measurably faster.
     return {field: (codes.astype(np.int32), texts) for field, (codes, texts) in coded.items()}
-
-
-def _both_present(codes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """1.0 where both records of a pair have the field, NaN where either lacks it."""
-    return np.where((codes[left] >= 0) & (codes[right] >= 0), 1.0, np.nan)
 
 
 def _similarity(codes: np.ndarray, texts: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -82,9 +76,9 @@ def _equal(codes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray
     return np.where((a < 0) | (b < 0), np.nan, (a == b).astype(float))
 
 
-def _chance_codes(norm: pd.DataFrame, coded: dict) -> dict:
+def _chance_codes(norm: pd.DataFrame, coded: dict, book: CodeBook | None = None) -> dict:
     """:func:`chance_codes`, reusing the field codes of :func:`_field_codes` (the same values, coded once)."""
-    return chance_codes(norm, {field: coded[field][0] for field in EQUAL_FIELDS})
+    return chance_codes(norm, {field: coded[field][0] for field in EQUAL_FIELDS}, book)
 
 
 def _weighted_score(sims: dict, weights: dict) -> np.ndarray:
@@ -97,6 +91,35 @@ def _weighted_score(sims: dict, weights: dict) -> np.ndarray:
         total += w * np.where(has, sim, 0.0)
         weight += w
     return 100 * np.divide(total, weight, out=np.zeros(len(total)), where=weight > 0)
+
+
+# The best case of each field before any text is compared: a name or email is missing or
+# (at best) equal, a phone, city or birth year is missing, different or equal.
+_CASES = {"name": (np.nan, 1.0), "email": (np.nan, 1.0), "phone": (np.nan, 0.0, 1.0),
+          "city": (np.nan, 0.0, 1.0), "birth_year": (np.nan, 0.0, 1.0)}
+
+
+def _best_cases(coded: dict, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Number (0..107) of each pair's combination of field cases (``_CASES``, in that order)."""
+    case = np.zeros(len(left), dtype=np.uint8)
+    for field, values in _CASES.items():
+        a, b = coded[field][0][left], coded[field][0][right]
+        present = (a >= 0) & (b >= 0)
+        # 0: missing; 1: present (names, emails) or different; 2: equal.
+        step = present.view(np.uint8) if len(values) == 2 else present.view(np.uint8) * (1 + (a == b).view(np.uint8))
+        case = case * np.uint8(len(values)) + step
+    return case
+
+
+def _case_table(weights: dict) -> tuple[dict, np.ndarray]:
+    """Each field's similarity in every combination of cases, and the best-case score of each.
+
+    The 108 scores go through the very same arithmetic as :func:`_weighted_score` on each
+    pair, so looking a pair's score up is bit for bit what computing it would give.
+    """
+    grid = np.meshgrid(*(np.arange(len(values)) for values in _CASES.values()), indexing="ij")
+    sims = {field: np.array(values)[g.ravel()] for (field, values), g in zip(_CASES.items(), grid)}
+    return sims, _weighted_score(sims, weights)
 
 
 def _checked_weights(weights: dict | None) -> dict:
@@ -169,9 +192,11 @@ def _chunk_matches(coded: dict, left: np.ndarray, right: np.ndarray, threshold: 
     """Whether each pair's score reaches ``threshold`` (asking rapidfuzz only when needed)
     and its chance agreements stay within the limit (``chance``: codes and limit, or None)."""
     # Start from the best case: every name and email that both records have agrees fully.
-    sims = {field: _equal(codes, left, right) if texts is None else _both_present(codes, left, right)
-            for field, (codes, texts) in coded.items()}
-    rows = np.arange(len(left))  # the pairs still in question
+    # Those scores take only 108 values: look them up, and drop the hopeless pairs at once.
+    table, best = _case_table(weights)
+    case = _best_cases(coded, left, right)
+    rows = np.flatnonzero(best[case] >= threshold)  # the pairs still in question
+    sims = {field: values[case[rows]] for field, values in table.items()}
     for field in ("name", "email"):
         # A pair that misses the threshold even in the best case is no match, whatever its
         # texts (the score only grows with each similarity): no need to compare them. The
@@ -192,7 +217,7 @@ def _chunk_matches(coded: dict, left: np.ndarray, right: np.ndarray, threshold: 
 
 
 def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weights: dict | None = None,
-               max_chance: float | None = MAX_CHANCE) -> np.ndarray:
+               max_chance: float | None = MAX_CHANCE, book: CodeBook | None = None) -> np.ndarray:
     """Whether each pair is a match: it scores at least ``threshold`` and its chance
     agreements are at most ``max_chance``. The same answer as ``(scored["score"] >= threshold)
     & (scored["chance"] <= max_chance)`` with ``scored = score_pairs(norm, pairs, weights)``,
@@ -211,6 +236,8 @@ def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weight
     max_chance : float or None, default ``MAX_CHANCE``
         The most records that may agree with a pair this well by chance (see
         :mod:`~crmkit.analytics.identity_chance`); None: the score alone decides.
+    book : CodeBook, optional
+        Codes of ``norm``'s columns already made (e.g. by blocking), reused.
 
     Returns
     -------
@@ -229,8 +256,9 @@ def match_mask(norm: pd.DataFrame, pairs: pd.DataFrame, threshold: float, weight
     weights = _checked_weights(weights)
     if max_chance is not None and not max_chance >= 0:
         raise DataError(f"max_chance = {max_chance!r}: must be 0 or more (or None: no limit)")
-    coded = _field_codes(norm)
-    chance = None if max_chance is None else (_chance_codes(norm, coded), max_chance)
+    book = CodeBook(norm) if book is None else book
+    coded = _field_codes(norm, book)
+    chance = None if max_chance is None else (_chance_codes(norm, coded, book), max_chance)
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     matches = np.zeros(len(left), dtype=bool)
     for start in range(0, len(left), _CHUNK):
