@@ -72,12 +72,14 @@ def fingerprint(world) -> str:
     e.g. the sites) are left out of a world whose config lacks that section: they are empty
     there, so a world that does not use a part of the model keeps its fingerprint.
     """
+    import functools
     import hashlib
 
     from crmkit.world.dictionary import observed_tables, truth_tables
 
-    def used(part) -> bool:
-        return part.only_with is None or getattr(world.config, part.only_with, None) is not None
+    def used(part) -> bool:  # only_with names a config section, or a dotted path to one inside a section
+        return part.only_with is None or functools.reduce(
+            lambda section, name: getattr(section, name, None), part.only_with.split("."), world.config) is not None
 
     digest = hashlib.sha256()
     for prefix, frames, specs in (("", world.tables, observed_tables()), ("truth.", dict(world.truth), truth_tables())):
