@@ -23,7 +23,8 @@ __all__ = ["WORLD_VERSION", "WorldVersionWarning", "fingerprint", "version_of", 
 
 # 1: won deals book orders and invoices (opportunity_id); worlds saved before carry no version (0).
 # 2: catalogues as category trees with brands, lasting tastes, missions, complements and substitutes.
-WORLD_VERSION = 2
+# 3: customised offers for a random share (personalisation.customised_offers), declared by pschse.
+WORLD_VERSION = 3
 
 
 class WorldVersionWarning(UserWarning):
