@@ -12,7 +12,7 @@ import importlib
 _MODULES = (
     "rfm", "value", "btyd", "value_scoring", "retention", "survival", "retention_value", "profitability", "flow",
     "flow_chain", "identity", "identity_quality", "identity_sweep", "segments", "privacy", "recommend", "market_basket", "leads", "lead_scoring",
-    "pipeline", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "feedback", "feedback_loop", "interact", "warehouse", "warehouse_pandas",
+    "pipeline", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "customisation", "feedback", "feedback_loop", "interact", "warehouse", "warehouse_pandas",
     "customer_view",
     "relationships", "profiling", "process_reach",
 )
