@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from crmkit.world.case_meta import Dataset, Levers
 from crmkit.world.codes import Codes, check_against as check_codes
+from crmkit.world.customisation import CustomisedOffers
 from crmkit.world.ops.finance import FinanceConfig
 from crmkit.world.ops.partners import PartnersConfig
 from crmkit.world.ops.sales_config import SalesConfig
@@ -166,9 +167,11 @@ class Loyalty(Section):
 
 class Personalisation(Section):
     remark: Remark
-    enabled: bool
+    enabled: bool = Field(description="Lever: tailored campaigns and everyday offers for everyone.")
     uplift_multiplier: Multiplier
     purchase_rate_multiplier: Multiplier
+    # Absent: nobody gets customised offers and no random number is drawn for them.
+    customised_offers: CustomisedOffers | None = None
 
 
 class Acquisition(Section):

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from crmkit.world.arrays import TINY, mean_one_lognormal, take_text
 from crmkit.world.codes import codes_of
 from crmkit.world.config import WorldConfig
+from crmkit.world.customisation import draw_customised
 from crmkit.world.engine_numbers import engine_numbers
 from crmkit.world.names import arrow_pools, draw_index, name_pools, phone_numbers
 from crmkit.world.words import words_of
@@ -109,6 +110,10 @@ def draw_customers(block) -> dict[str, np.ndarray]:
     traits["sms_opt_in"] = rng.random(n) < p("sms_opt_in")
     traits["mail_opt_in"] = rng.random(n) < p("mail_opt_in")
     traits.update(_identity(block, persona, has_email, personas, config))
+    # Customised offers lower the hazard itself, so the lifecycle's churn and the surveys'
+    # satisfaction (both read true_churn_factor) follow them alike.
+    traits["customised"], traits["true_customisation"] = draw_customised(block)
+    traits["true_churn_factor"] = traits["true_churn_factor"] * traits["true_customisation"]
     return traits
 
 

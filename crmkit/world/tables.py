@@ -97,7 +97,7 @@ def _customers(block, people, joins, ledger) -> pd.DataFrame:
         "acquisition_campaign_id": _acquisition_campaign(block, people),
         "loyalty_tier": _labels("loyalty_tier", tier), "loyalty_joined_at": ts(joined),
         "email_opt_in": people["email_opt_in"], "sms_opt_in": people["sms_opt_in"], "mail_opt_in": people["mail_opt_in"],
-        "_customer": _local_ids(n),
+        "customised_offers": people["customised"], "_customer": _local_ids(n),
     })
 
 
@@ -158,7 +158,8 @@ def _truth(block, people, orders, observed, phases, members, interactions, order
         "observed_value": round_money(np.bincount(o_cust[observed], weights=value[observed], minlength=n)),
         "holdout_orders": np.bincount(o_cust[~observed], minlength=n),
         "holdout_value": round_money(np.bincount(o_cust[~observed], weights=value[~observed], minlength=n)),
-        "home_site_id": people["home_site"], "_customer": _local_ids(n),
+        "home_site_id": people["home_site"], "customisation_churn_multiplier": people["true_customisation"],
+        "_customer": _local_ids(n),
     })
     anonymous = interactions["anonymous"]
     return {

@@ -23,7 +23,8 @@ __all__ = ["WORLD_VERSION", "WorldVersionWarning", "fingerprint", "version_of", 
 
 # 1: won deals book orders and invoices (opportunity_id); worlds saved before carry no version (0).
 # 2: catalogues as category trees with brands, lasting tastes, missions, complements and substitutes.
-# 3: pschse declares staff.people: untrained service agents solve fewer cases at the first contact, close later.
+# 3: pschse declares staff.people (untrained service agents solve fewer cases at the first contact, close
+#    later) and customised offers for a random share (personalisation.customised_offers).
 WORLD_VERSION = 3
 
 
@@ -73,15 +74,14 @@ def fingerprint(world) -> str:
     e.g. the sites, or ``staff.people`` for a subsection) are left out of a world whose config lacks that section: they are empty
     there, so a world that does not use a part of the model keeps its fingerprint.
     """
+    import functools
     import hashlib
 
     from crmkit.world.dictionary import observed_tables, truth_tables
 
-    def used(part) -> bool:
-        section = world.config  # only_with may name a subsection ("staff.people")
-        for name in part.only_with.split(".") if part.only_with else ():
-            section = getattr(section, name, None)
-        return section is not None
+    def used(part) -> bool:  # only_with names a config section, or a dotted path to one inside a section
+        return part.only_with is None or functools.reduce(
+            lambda section, name: getattr(section, name, None), part.only_with.split("."), world.config) is not None
 
     digest = hashlib.sha256()
     for prefix, frames, specs in (("", world.tables, observed_tables()), ("truth.", dict(world.truth), truth_tables())):

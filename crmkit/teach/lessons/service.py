@@ -5,8 +5,9 @@ The share of cases closed within a 24-hour target per origin, complaints per 1,0
 per recorded reason, how much less often customers come back after an order whose
 complaint was resolved badly (orders compared, not customers), whether loyal customers
 (by loyalty tier) get their cases closed in time more often, what an order that went
-wrong costs in satisfaction, and how satisfaction differs over the relationship's phases
-(the course's second and third reasons why CRM lifts satisfaction), and feedback management as
+wrong costs in satisfaction, how much happier and more loyal the customers with customised
+offers are, and how satisfaction differs over the relationship's phases (the course's three
+reasons why CRM lifts satisfaction), and feedback management as
 an information loop (:mod:`crmkit.teach.lessons.feedback_loop`). Each typical mistake
 reproduces one wrong step and its message names that step.
 """
@@ -20,7 +21,7 @@ from crmkit.analytics.service import service_levels
 from crmkit.analytics.service_retention import retention_after_orders
 from crmkit.teach import Exercise, Mistake
 from crmkit.teach.lessons.feedback_loop import BY_PROCESS, RETURN_GAP
-from crmkit.teach.lessons.satisfaction import CSAT_BY_PHASE, CSAT_GAP
+from crmkit.teach.lessons.satisfaction import CSAT_BY_PHASE, CSAT_GAP, CUSTOMISED_NPS_GAP, CUSTOMISED_RETENTION_GAP
 
 __all__ = ["EXERCISES", "TARGET_HOURS"]
 
@@ -227,5 +228,5 @@ WITHIN_TARGET_BY_TIER = Exercise(
     hint="map each case's customer_id to the customer's loyalty_tier, then group the cases due by it.")
 
 
-EXERCISES = [WITHIN_TARGET, COMPLAINT_RATE, RETENTION_GAP, WITHIN_TARGET_BY_TIER, CSAT_GAP, CSAT_BY_PHASE, RETURN_GAP,
-             BY_PROCESS]
+EXERCISES = [WITHIN_TARGET, COMPLAINT_RATE, RETENTION_GAP, WITHIN_TARGET_BY_TIER, CUSTOMISED_NPS_GAP,
+             CUSTOMISED_RETENTION_GAP, CSAT_GAP, CSAT_BY_PHASE, RETURN_GAP, BY_PROCESS]

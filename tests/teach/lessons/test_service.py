@@ -64,13 +64,22 @@ def test_a_learners_right_answer_is_accepted(checks, world, name, answer):
     assert result.correct, result.message
 
 
-def test_a_badly_resolved_complaint_goes_with_lower_retention(world):
-    # The world's mechanism, judged on its truth: a complaint resolved badly raises churn. (The
-    # learner's observed gap estimates it with noise: on seed 21's 2,500 customers, about 70 orders
-    # were resolved badly and the observed gap is about 0, so the lesson asks to read its interval.)
-    truth = ck.analytics.true_service_and_retention(world.orders, world.cases, world.truth.cases,
-                                                     world.truth.phases, as_of=world.observed_until)
-    assert truth.set_index("experience").loc["resolved_badly", "difference"] < -0.03
+def test_a_badly_resolved_complaint_goes_with_lower_retention():
+    # The world's mechanism, judged on its truth: a complaint resolved badly raises churn. A world of
+    # 2,500 customers has only 50-70 orders whose complaint went badly, so one seed's true gap is
+    # noisy (its interval is about +-0.1): the two seeds' orders are pooled. Measured with pschse's
+    # customised offers (world version 3): seed 7 -0.077, seed 21 -0.019 (before them: -0.20, -0.05;
+    # the customised 30% churn less, so a grievance costs them less). The learner's observed gap
+    # estimates it with more noise, so the lesson asks to read its interval.
+    totals = pd.DataFrame(0.0, index=["no_complaint", "resolved_badly"], columns=["orders", "retained"])
+    for seed in SEEDS:
+        world = _world("pschse", 2500, seed)
+        truth = ck.analytics.true_service_and_retention(world.orders, world.cases, world.truth.cases,
+                                                         world.truth.phases, as_of=world.observed_until)
+        totals += truth.set_index("experience").loc[totals.index, ["orders", "retained"]].astype(float)
+    rate = totals["retained"] / totals["orders"]
+    assert totals.loc["resolved_badly", "orders"] > 100
+    assert rate["resolved_badly"] - rate["no_complaint"] < -0.03
 
 
 WRONG = [
@@ -142,6 +151,51 @@ def test_service_by_loyalty_tier(checks, world):
         "whole_days": within_target_by_tier(world, days=True),
     })
     assert "big tiers" in messages["count_not_share"]
+
+
+# --- customisation and satisfaction (issue 20, topic 56) ----------------------------------------------
+
+
+def customised_nps_gap(world, per_answer=False, every_trigger=False, flip=False):
+    nps = world.surveys[world.surveys["kind"] == "nps"]
+    if not every_trigger:
+        nps = nps[nps["trigger"] == "relationship"]
+    flags = world.customers.set_index("customer_id")["customised_offers"]
+    scores = nps.set_index("customer_id")["score"] if per_answer else nps.groupby("customer_id")["score"].mean()
+    by_flag = scores.groupby(scores.index.map(flags)).mean()
+    return by_flag[False] - by_flag[True] if flip else by_flag[True] - by_flag[False]
+
+
+def customised_retention_gap(world, newcomers=False, flip=False):
+    customers = world.customers
+    if not newcomers:
+        customers = customers[customers["signup_date"] <= _end(world) - pd.Timedelta(days=365)]
+    buyers = world.orders.loc[world.orders["ordered_at"] >= _end(world) - pd.Timedelta(days=180), "customer_id"]
+    share = customers["customer_id"].isin(buyers).groupby(customers["customised_offers"]).mean()
+    return share[False] - share[True] if flip else share[True] - share[False]
+
+
+def test_customised_offers_against_satisfaction(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    assert customised_nps_gap(world) > 0  # pschse customises for a random 30%, whose hazard is lower
+    messages = assert_mistakes(checks, "customised_nps_gap", customised_nps_gap(world), {
+        "answers_not_customers": customised_nps_gap(world, per_answer=True),
+        "every_trigger": customised_nps_gap(world, every_trigger=True),
+        "reversed": customised_nps_gap(world, flip=True),
+    })
+    assert "one mean score per customer" in messages["answers_not_customers"]
+
+
+def test_customised_offers_against_retention(checks, world):
+    from tests.teach.lessons.helpers import assert_mistakes
+
+    assert customised_retention_gap(world) > 0
+    messages = assert_mistakes(checks, "customised_retention_gap", customised_retention_gap(world), {
+        "newcomers_kept": customised_retention_gap(world, newcomers=True),
+        "reversed": customised_retention_gap(world, flip=True),
+    })
+    assert "365 days" in messages["newcomers_kept"]
 
 
 # --- reliable processing and satisfaction (issue 20) ----------------------------------------------------
