@@ -13,10 +13,12 @@ the service cases each agent owns compares two outcomes:
   sooner than the hard rest), and cases still open at the end of the data are left out; so
   the ratio is a fair sign of the gap, not the size of the slowdown itself.
 
-The intervals treat cases as independent. They are when, as in the kit's world, an agent's
-training is the only thing about them that changes outcomes; in a real desk some agents are
-simply better than others, cases cluster by agent, and the honest interval is wider (count
-agents, not cases). Training is not assigned at random in a real company either: the better
+The intervals count agents, not cases (cluster-robust: each agent's cases are summed first),
+since cases of one agent share more than the training in a real desk. Read them as a guide,
+not a guarantee: on pschse worlds of 2,000 customers with the effect switched off, the
+first-contact ratio ranged from 0.94 to 1.20 over seeds 1 to 5 and two of the five intervals
+left out 1, a wider spread than the intervals allow for (the kit has not yet found which part of
+its world adds it). Training is not assigned at random in a real company either: the better
 agents may be the ones who went, so a gap is a lead to follow, not a proof of what training does.
 """
 
@@ -79,26 +81,36 @@ def _check_confidence(confidence: float) -> float:
     return confidence
 
 
+def _cluster_variance(residual: pd.Series, total: pd.Series) -> pd.Series:
+    """Per group (level 0), the variance of a ratio or mean from its per-agent residual sums
+    (level 1): m / (m - 1) times their sum of squares over the group's total squared."""
+    by_agent = residual.groupby(level=[0, 1]).sum()
+    m = by_agent.groupby(level=0).size()
+    return m / (m - 1) * (by_agent**2).groupby(level=0).sum() / total**2
+
+
 def _share_ratio(solved: pd.Series, z: float) -> dict:
-    """Untrained over trained share of True, with a Katz log-ratio interval."""
+    """Untrained over trained share of True, with a log-ratio interval that counts agents."""
     x = solved.groupby(level=0).sum().astype(float)
     n = solved.groupby(level=0).size().astype(float)
     p = x / n
     ratio = p[False] / p[True]
-    se = np.sqrt(1 / x[False] - 1 / n[False] + 1 / x[True] - 1 / n[True])
+    residual = solved.astype(float) - p.reindex(solved.index.get_level_values(0)).to_numpy()
+    var_log = _cluster_variance(residual, n) / p**2  # the delta method: var(log p) = var(p) / p^2
+    se = np.sqrt(var_log[False] + var_log[True])
     return {"trained": p[True], "untrained": p[False], "ratio": ratio,
             "low": ratio * np.exp(-z * se), "high": ratio * np.exp(z * se),
             "n_trained": int(n[True]), "n_untrained": int(n[False])}
 
 
 def _days_ratio(days: pd.Series, confidence: float) -> dict:
-    """Untrained over trained geometric mean of days, with a Welch t interval on the logs."""
+    """Untrained over trained geometric mean of days, with a t interval on the logs that counts agents."""
     logs = np.log(days[days > 0])
-    mean, var, n = (logs.groupby(level=0).agg(f) for f in ("mean", "var", "size"))
-    error2 = var / n
-    se = np.sqrt(error2[False] + error2[True])
-    dof = se**4 / (error2[False] ** 2 / (n[False] - 1) + error2[True] ** 2 / (n[True] - 1))  # Welch
-    half = student_t.ppf(0.5 + confidence / 2, dof) * se
+    mean, n = logs.groupby(level=0).mean(), logs.groupby(level=0).size()
+    residual = logs - mean.reindex(logs.index.get_level_values(0)).to_numpy()
+    se = np.sqrt(_cluster_variance(residual, n).sum())
+    agents = logs.groupby(level=[0, 1]).size().groupby(level=0).size()
+    half = student_t.ppf(0.5 + confidence / 2, agents.min() - 1) * se  # the smaller group's agents set the freedom
     gap = mean[False] - mean[True]
     return {"trained": np.exp(mean[True]), "untrained": np.exp(mean[False]), "ratio": np.exp(gap),
             "low": np.exp(gap - half), "high": np.exp(gap + half),
@@ -137,14 +149,14 @@ def training_gap(cases: pd.DataFrame, staff_training: pd.DataFrame, confidence: 
     True
     """
     z = norm.ppf(0.5 + _check_confidence(confidence) / 2)
-    rows = cases_by_training(cases, staff_training).set_index("trained_on_crm")
+    rows = cases_by_training(cases, staff_training).set_index(["trained_on_crm", "owner_staff_id"])
     slow = rows["days_to_close"][~rows["first_contact_resolution"].astype(bool) & rows["days_to_close"].notna()]
     solved = rows["first_contact_resolution"].astype(bool)
     for name, part in (("cases", solved), ("cases not solved at the first contact", slow)):
-        counts = part.groupby(level=0).size()
+        counts = part.groupby(level=[0, 1]).size().groupby(level=0).size()  # agents with such cases
         if counts.get(True, 0) < 2 or counts.get(False, 0) < 2:
             raise DataError(f"training_gap: {name} of trained agents: {counts.get(True, 0)}, of untrained: "
-                            f"{counts.get(False, 0)}; need at least 2 of each (does the world record staff_training?)")
+                            f"{counts.get(False, 0)}; agents with them; need at least 2 of each (does the world record staff_training?)")
     if solved.groupby(level=0).sum().min() == 0:
         raise DataError("training_gap: a group solved no case at the first contact; the ratio has no interval")
     return pd.DataFrame({"first_contact_resolution": _share_ratio(solved, z),
