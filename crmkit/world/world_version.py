@@ -25,7 +25,7 @@ __all__ = ["WORLD_VERSION", "WorldVersionWarning", "fingerprint", "version_of", 
 # 2: catalogues as category trees with brands, lasting tastes, missions, complements and substitutes.
 # 3: pschse declares staff.people (untrained service agents solve fewer cases at the first contact, close
 #    later) and customised offers for a random share (personalisation.customised_offers).
-WORLD_VERSION = 3
+WORLD_VERSION = 3  # fixed: the number of the world model's version (docs/world_model.md), not a behaviour
 
 
 class WorldVersionWarning(UserWarning):

@@ -28,7 +28,8 @@ ENGINE = Path(ck.__file__).parent / "world"
 CODES = set(terms("case_reason")) | set(terms("feedback_topic")) | (set(terms("service_issue")) - {"none"})
 # Strings equal to a code that are not one: (module, value, why).
 NOT_CODES = {("loyalty.py", "loyalty"),  # the name of the module's random stream
-             ("ops/finance.py", "delivery"), ("ops/finance.py", "billing")}  # config field names
+             ("ops/finance.py", "delivery"), ("ops/finance.py", "billing"),  # config field names
+             ("ops/service_config.py", "home_event")}  # the old name of the event_order setting, read so saved worlds load
 
 
 def codes_named(path: Path) -> list[tuple[int, str]]:

@@ -80,11 +80,6 @@ def _median_days(w, how: str = "median") -> float:
     return float(((closed["closed_at"] - closed["opened_at"]).dt.total_seconds() / 86400).agg(how))
 
 
-def _one_to_one_with_control(w) -> float:
-    rule = w.campaign_members["campaign_id"].map(w.campaigns.set_index("campaign_id")["targeting_rule"].astype(str))
-    return float((~rule.isin(encyclopedia_channels()["untargeted_rules"])).mean())
-
-
 ENCYCLOPEDIA = Exercise(
     "encyclopedia_measures",
     "The encyclopedia definition, one figure per meaning, as a Series: `service_response` (the **median days** "
@@ -98,8 +93,6 @@ ENCYCLOPEDIA = Exercise(
                 "question asks for the median.", answer=lambda w: _measures(w, service_response=lambda v: _median_days(v, "mean"))),
         Mistake("hours", "Your service response is in hours; the question asks for days (total_seconds() / 86400).",
                 answer=lambda w: _measures(w, service_response=lambda v: 24 * _median_days(v))),
-        Mistake("control_in_one_to_one", "Your one-to-one share counts the control groups, who received nothing. Keep "
-                "the contacts with in_control_group False.", answer=lambda w: _measures(w, one_to_one=_one_to_one_with_control)),
         Mistake("known_only", "Your online share counts only the interactions of known customers; anonymous visits "
                 "to the web shop and the app are online communication too. Use every row of interactions.",
                 answer=lambda w: _measures(w, online=lambda v: float(v.interactions.dropna(subset=["customer_id"])["channel"]

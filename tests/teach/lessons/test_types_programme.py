@@ -73,7 +73,6 @@ def test_encyclopedia_measures(lesson, world):
     messages = assert_mistakes(lesson, "encyclopedia_measures", _encyclopedia(world), {
         "mean_days": _encyclopedia(world, how="mean"),
         "hours": _encyclopedia(world, hours=True),
-        "control_in_one_to_one": _encyclopedia(world, control=True),
         "known_only": _encyclopedia(world, known=True),
         "call_centre_interactions": _encyclopedia(world, call_centre=True),
     })
