@@ -57,10 +57,10 @@ def test_strategy_method_technology(lesson, world):
     assert "in_control_group" in messages["control_included"] and "email_opt_in" in messages["consent_ignored"]
 
 
-def _encyclopedia(world, how="median", hours=False, control=False, known=False, call_centre=False):
+def _encyclopedia(world, how="median", hours=False, known=False, call_centre=False):
     closed = world.cases.dropna(subset=["closed_at"])
     days = ((closed.closed_at - closed.opened_at).dt.total_seconds() / 86400).agg(how)
-    members = world.campaign_members if control else world.campaign_members.query("~in_control_group")
+    members = world.campaign_members.query("~in_control_group")
     rules = members.merge(world.campaigns, on="campaign_id").targeting_rule
     interactions = world.interactions.dropna(subset=["customer_id"]) if known else world.interactions
     centre = (world.interactions.channel == "call_centre").mean() if call_centre else (world.cases.origin == "phone").mean()
