@@ -6,6 +6,8 @@ reads the table like a synthetic customer's (and lists these names as its own).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -114,10 +116,13 @@ def _missing(value) -> bool:
 
 
 def _date(i: int, value) -> pd.Timestamp:
+    refused = ConfigError(f"events[{i}].date = {value!r}: not a date; write it as 'YYYY-MM-DD'")
+    if isinstance(value, str) and not re.match(r"\s*\d{4}-\d{2}-\d{2}", value):
+        raise refused  # "today" or "now" would read the clock: the journey would change from run to run
     try:
         return pd.Timestamp(value)
     except (ValueError, TypeError):
-        raise ConfigError(f"events[{i}].date = {value!r}: not a date; write it as 'YYYY-MM-DD'") from None
+        raise refused from None
 
 
 def _amount(i: int, row) -> float:

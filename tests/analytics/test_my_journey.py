@@ -40,6 +40,7 @@ def rule(expansion, commitment):
     ({"channel": "pigeon"}, "events[1].channel = 'pigeon'", "'point_of_sale'"),
     ({"kind": "purchase"}, "events[1].kind = 'purchase'", "'order'"),
     ({"date": "2024-13-40"}, "events[1].date = '2024-13-40'", "YYYY-MM-DD"),
+    ({"date": "today"}, "events[1].date = 'today'", "YYYY-MM-DD"),
     ({"amount": -5.0}, "events[1].amount = -5.0", "above 0"),
     ({"amount": "12"}, "events[1].amount = '12'", "a number"),
     ({"amount": None}, "events[1].amount = None", "an order needs an amount"),

@@ -26,7 +26,7 @@ __all__ = ["JOURNEY_SPEND_PERCENTILE", "JOURNEY_PHASE", "journey_of", "spend_per
 def journey_of(w) -> pd.DataFrame:
     """The journey bound beside the world (``my_journey``), or the kit's invented example."""
     bound = w.tables.get("my_journey")
-    return journey_frame(EXAMPLE_JOURNEY, w) if bound is None else bound
+    return journey_frame(EXAMPLE_JOURNEY) if bound is None else bound  # any world: its touchpoints do not matter here
 
 
 # --- where does the journey sit among the world's buyers by what it spent? -------------------------
