@@ -25,7 +25,7 @@ _MODULES = (
     "pipeline", "pipeline_days", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "customisation", "feedback", "feedback_loop", "feedback_cases", "interact", "warehouse", "warehouse_pandas",
     "customer_view", "account_history", "sales_cycle",
     "relationships", "value_chain", "profiling", "process_reach", "crm_scope", "crm_selection", "market_research",
-    "staff_training",
+    "staff_training", "my_journey",
 )
 
 @cache

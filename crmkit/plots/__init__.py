@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-_MODULES = ("orders", "value", "segments", "identity", "sales", "campaigns", "service", "assessment")
+_MODULES = ("orders", "value", "segments", "identity", "sales", "campaigns", "service", "assessment", "journey")
 
 __all__: list[str] = []
 for _name in _MODULES:

@@ -10,7 +10,8 @@ the world without the lever under ``off_<table>`` names::
 
 The others read one world (a case's world as run, or any company's world): how
 concentrated revenue is, how much of it is left after costs, and where the company is weak
-in its customers' comments (:mod:`crmkit.teach.lessons.cases_feedback`).
+in its customers' comments (:mod:`crmkit.teach.lessons.cases_feedback`). Two read the learner's own
+journey with a company beside the world (:mod:`crmkit.teach.lessons.cases_journey`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 from crmkit.errors import ConfigError
 from crmkit.teach import Exercise, Mistake
 from crmkit.teach.lessons.cases_feedback import WEAKEST_TOPIC
+from crmkit.teach.lessons.cases_journey import JOURNEY_PHASE, JOURNEY_SPEND_PERCENTILE
 
 __all__ = ["EXERCISES", "orders_per_customer", "retention", "top_decile_share", "contribution_margin"]
 
@@ -230,4 +232,5 @@ CONTRIBUTION_MARGIN = Exercise(
     ])
 
 
-EXERCISES = [ORDERS_EFFECT, RETENTION_EFFECT, TOP_DECILE, CONTRIBUTION_MARGIN, WEAKEST_TOPIC]
+EXERCISES = [ORDERS_EFFECT, RETENTION_EFFECT, TOP_DECILE, CONTRIBUTION_MARGIN, WEAKEST_TOPIC, JOURNEY_SPEND_PERCENTILE,
+             JOURNEY_PHASE]
