@@ -119,15 +119,14 @@ def url_problem(url: str) -> str:
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple)) and not value)
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, tuple)) and not value)
 
 
-def _given(ref: dict, names: tuple[str, ...]):
-    """The first of ``names`` that ``ref`` fills, as (name, value), else (names[0], None)."""
-    for name in names:
-        if not _blank(ref.get(name)):
-            return name, ref[name]
-    return names[0], None
+def _filled(ref: dict, names: tuple[str, ...]) -> bool:
+    """Whether ``ref`` fills one of ``names`` (an author under "author" counts as "authors")."""
+    return any(not _blank(ref.get(name)) for name in names)
 
 
 def _check_types(ref, label: str) -> None:
@@ -148,23 +147,23 @@ def _check_types(ref, label: str) -> None:
                           "a text such as '2006', or 'n.d.'")
 
 
-def _year_problem(year, latest: int) -> str:
+def _year_problem(year, latest: int, latest_text: str) -> str:
     text = str(year).strip()
     if text.lower() == "n.d.":  # "no date": an honest entry for an undated web page
         return ""
     if not re.fullmatch(r"\d{4}[a-z]?", text):
         return "not a year: four digits (2006, or 2006a for a second work that year) or 'n.d.'"
     if not FIRST_YEAR <= int(text[:4]) <= latest:
-        return f"implausible year: allowed {FIRST_YEAR} to {latest}"
+        return f"implausible year: allowed {FIRST_YEAR} to {latest_text}"
     return ""
 
 
-def _findings(ref: dict, label: str, latest: int) -> list[tuple]:
+def _findings(ref: dict, label: str, latest: int, latest_text: str) -> list[tuple]:
     rows = []
     for field, names in REQUIRED.items():
-        if _given(ref, names)[1] is None:
+        if not _filled(ref, names):
             rows.append((label, field, None, f"missing: give {' or '.join(names)}"))
-    if not _blank(ref.get("year")) and (problem := _year_problem(ref["year"], latest)):
+    if not _blank(ref.get("year")) and (problem := _year_problem(ref["year"], latest, latest_text)):
         rows.append((label, "year", ref["year"], problem))
     for field, problem_of in (("isbn", isbn_problem), ("doi", doi_problem), ("url", url_problem)):
         if not _blank(ref.get(field)) and (problem := problem_of(ref[field])):
@@ -183,7 +182,8 @@ def check_references(refs, *, latest_year: int | None = None) -> pd.DataFrame:
         one of ``isbn``, ``doi``, ``url``; an optional ``key`` names it in the findings (else
         its position, "#1", "#2", ...).
     latest_year : int, optional
-        The last plausible year; by default next year (a forthcoming work).
+        The last plausible year; by default next year (a forthcoming work), which the
+        findings then call "next year", so that they read the same from one year to the next.
 
     Returns
     -------
@@ -217,5 +217,5 @@ def check_references(refs, *, latest_year: int | None = None) -> pd.DataFrame:
     for position, ref in enumerate(refs, start=1):
         label = ref.get("key") or f"#{position}" if isinstance(ref, dict) else f"#{position}"
         _check_types(ref, label)
-        rows += _findings(ref, label, latest)
+        rows += _findings(ref, label, latest, "next year" if latest_year is None else str(latest))
     return pd.DataFrame(rows, columns=COLUMNS)
