@@ -19,7 +19,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 TOPICS = seed_topics()
 TAUGHT = [topic for topic in TOPICS if topic.id not in not_yet()]
 # The ceiling of the not_yet list: lower it when a topic becomes taught, never raise it.
-NOT_YET_CEILING = 1
+NOT_YET_CEILING = 0
 
 
 @cache

@@ -2,8 +2,9 @@
 
 Those on the WBS and its network (deliverables, activities, a new dependency, the life cycle's
 gates, the MS Project export) are in :mod:`crmkit.teach.lessons.project_wbs`, those measuring MS
-Project's single date against the plan's ranges in :mod:`crmkit.teach.lessons.project_estimates`;
-this module lists them with its own.
+Project's single date against the plan's ranges in :mod:`crmkit.teach.lessons.project_estimates`,
+those of the library research (the 100% rule, a reference list's form) in
+:mod:`crmkit.teach.lessons.project_library`; this module lists them with its own.
 
 They check what MS Project does for a plan once people are on it (cost, levelling, a tracked
 update against the baseline) and which view suits which audience. Bind them to a plan, not a
@@ -26,6 +27,7 @@ from crmkit.planning import Plan, cost_table, level, schedule, set_baseline, tra
 from crmkit.planning.table import plan_to_table
 from crmkit.teach import Exercise, Mistake
 from crmkit.teach.lessons.project_estimates import ESTIMATE_EXERCISES
+from crmkit.teach.lessons.project_library import LIBRARY_EXERCISES
 from crmkit.teach.lessons.project_wbs import MSPDI_OUTLINE_LEVELS, WBS_EXERCISES, go_live_code, with_link
 
 __all__ = ["EXERCISES", "STATUS", "VIEWS", "AUDIENCES", "PlanCase", "plan_case", "why_views", "with_link"]
@@ -243,4 +245,4 @@ VIEWS_FOR_AUDIENCES = Exercise(
 
 
 EXERCISES = [*WBS_EXERCISES, COST_BY_PHASE, LEVELLING_SLIP, GO_LIVE_VARIANCE, MSPDI_OUTLINE_LEVELS, VIEWS_FOR_AUDIENCES,
-             *ESTIMATE_EXERCISES]
+             *ESTIMATE_EXERCISES, *LIBRARY_EXERCISES]
