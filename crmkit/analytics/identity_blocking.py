@@ -198,7 +198,9 @@ def candidate_pairs(norm: pd.DataFrame, book: CodeBook | None = None) -> pd.Data
     useful = (size > 1) & (size <= MAX_BLOCK)
     # One int64 code per pair: sorting it sorts by (left, right) and puts repeats side by
     # side (np.sort, not np.unique: numpy 2's hash-based unique is ten times slower here).
-    code = np.sort(_pair_codes(rows[useful], keys[useful], n))
+    code = _pair_codes(rows[useful], keys[useful], n)
+    del rows, keys, size, useful  # hundreds of megabytes at millions of records, no longer needed
+    code.sort()  # in place: a second copy of every pair is the stage's peak otherwise
     first = np.ones(len(code), dtype=bool)
     first[1:] = code[1:] != code[:-1]
     code = code[first]

@@ -19,6 +19,9 @@ from crmkit.world.dictionary import Table
 DUCK_TYPES = {"id": "BIGINT", "int": "BIGINT", "nullable_int": "BIGINT", "float": "DOUBLE", "money": "DOUBLE",
               "text": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE", "bool": "BOOLEAN", "category": "VARCHAR"}
 META_TABLE = "_crmkit"
+#: The cache of a connection that writes a world (measured on the 1M-customer world: the save's
+#: extra memory fell from 1.1 GB to 0.16 GB with 150 MB, for about the same CPU time).
+WRITE_MEMORY_LIMIT = "150MB"
 
 
 def create_table_sql(table: Table) -> str:
@@ -43,6 +46,9 @@ def create_database(path: Path, specs: dict[str, Table]):
     import duckdb
 
     con = duckdb.connect(str(path))
+    # DuckDB's default cache is most of the machine's memory; written blocks need no cache, and
+    # a smaller one keeps a large save (or one beside other work) from holding gigabytes.
+    con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
     con.execute("BEGIN TRANSACTION")
     for spec in specs.values():
         con.execute(create_table_sql(spec))

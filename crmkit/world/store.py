@@ -89,7 +89,15 @@ class WorldWriter:
 
     def write(self, tables: dict[str, pd.DataFrame], truth: dict[str, pd.DataFrame] | None = None) -> None:
         """Append one block (or the whole world) of observed and truth tables, once their keys hold."""
-        check_keys(tables, truth or {}, f"{self.final} (part {self.parts})", shared=self.shared)
+        where = f"{self.final} (part {self.parts})"
+        if self.format == "duckdb":
+            # DuckDB looks the foreign keys up itself once the store is complete (an anti-join
+            # per key over every row, off the GIL): looking them up here as well would do the
+            # costliest check twice. The truth's keys point into the other file: checked here.
+            check_keys(tables, {}, where, shared=self.shared, foreign_keys=False)
+            check_keys({}, truth or {}, where, shared={**self.shared, **tables})
+        else:
+            check_keys(tables, truth or {}, where, shared=self.shared)
         self.shared |= {name: df for name, df in tables.items() if observed_tables()[name].scope == "global"}
         self._write(tables, observed_tables(), self.rows, truth=False)
         if self.include_truth and truth:

@@ -148,3 +148,26 @@ def test_bad_inputs_get_one_clear_error(flow_world):
         identify_best(flow_world.orders, flow_world.observed_until, top_share=0)
     with pytest.raises(DataError, match="segments = 1"):
         run_flow(flow_world, segments=1)
+
+
+def test_the_store_writes_while_identities_resolve_and_either_error_reaches_the_caller(flow_world, tmp_path,
+                                                                                    monkeypatch):
+    import crmkit.analytics.flow as flow_module
+
+    def broken_master(*args, **kwargs):
+        raise DataError("identity resolution failed")
+
+    monkeypatch.setattr(flow_module, "_master", broken_master)
+    with pytest.raises(DataError, match="identity resolution failed"):
+        store_centrally(flow_world, tmp_path / "a.duckdb")
+    # The save on the other thread was waited for: a complete world, never a half-written file.
+    assert [p.name for p in tmp_path.iterdir()] == ["a.duckdb"]
+    monkeypatch.undo()
+
+    def broken_save(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(type(flow_world), "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        store_centrally(flow_world, tmp_path / "b.duckdb")
+    assert not (tmp_path / "b.duckdb").exists()

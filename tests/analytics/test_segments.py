@@ -130,3 +130,14 @@ def test_the_share_columns_equal_a_groupby_of_the_labels(make_world):
     for args in ((orders["customer_id"], channel, "c_", index), (orders["customer_id"], orders["channel"].astype(str),
                                                                  "c_", index, orders["net_amount"])):
         pd.testing.assert_frame_equal(_shares(*args), _grouped_shares(*args), check_exact=False, rtol=1e-12)
+
+
+def test_positions_by_bisection_agree_with_the_hash_lookup():
+    from crmkit.analytics.segments import _positions
+
+    rng = np.random.default_rng(3)
+    index = pd.Index(np.unique(rng.integers(1, 5_000, 800)))
+    keys = rng.integers(-10, 5_100, 20_000)
+    assert (_positions(index, keys) == index.get_indexer(keys)).all()
+    unsorted = pd.Index([5, 1, 9])
+    assert _positions(unsorted, np.array([9, 2, 5])).tolist() == [2, -1, 0]
