@@ -120,7 +120,7 @@ def _grouped_shares(keys, values, prefix, index, weights=None) -> pd.DataFrame:
 
 
 def test_the_share_columns_equal_a_groupby_of_the_labels(make_world):
-    from crmkit.analytics.segments import _shares
+    from crmkit.analytics._feature_tables import label_shares as _shares
 
     world = make_world("pschse", CUSTOMERS, SEEDS[0])
     orders = world.orders
@@ -133,7 +133,7 @@ def test_the_share_columns_equal_a_groupby_of_the_labels(make_world):
 
 
 def test_positions_by_bisection_agree_with_the_hash_lookup():
-    from crmkit.analytics.segments import _positions
+    from crmkit.analytics._feature_tables import positions_in as _positions
 
     rng = np.random.default_rng(3)
     index = pd.Index(np.unique(rng.integers(1, 5_000, 800)))
