@@ -2,7 +2,7 @@
 
 The CRM course material the kit is built from asks for 78 topics. ``seed_topics.yaml`` lists
 them in the course's order; a topic is taught when a learner runs a lesson section on it and an
-exercise checked against their own world tests it. The topics not taught yet sit on an explicit
+exercise checked against their own world tests it. A topic not taught yet would sit on an explicit
 ``not_yet`` list with what is missing (tests/frameworks/test_seed_topics.py resolves every link
 and lets that list only shrink).
 
@@ -11,8 +11,8 @@ and lets that list only shrink).
 78
 >>> seed_topics()[4].section
 '3. Collect at every touchpoint'
->>> 17 in not_yet()  # "illustrate from personal experience": a written reflection
-True
+>>> not_yet()  # every topic is taught now
+{}
 """
 
 from __future__ import annotations
