@@ -9,6 +9,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from crmkit.analytics import behaviour_features, segment_customers
 from crmkit.analytics import segments as segments_module
+from crmkit.analytics._feature_tables import order_lines
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +50,11 @@ def _merged(order_items, orders, products):
 def test_order_lines_by_lookup_are_the_two_merges(make_world):
     world = make_world("pschse", 3000, 1)
     orders = world.orders[world.orders["ordered_at"] < world.observed_until - pd.Timedelta(days=200)]  # lines left out
-    lines = segments_module._lines(world.order_items, orders, world.products)
+    lines = order_lines(world.order_items, orders, world.products)
     expected = _merged(world.order_items, orders, world.products)
     assert len(lines) < len(world.order_items)
     np.testing.assert_array_equal(lines["customer_id"], expected["customer_id"])
     np.testing.assert_array_equal(lines["category"].astype(str), expected["category"].astype(str))
     np.testing.assert_array_equal(lines["line_amount"], expected["line_amount"])
     twice = pd.concat([orders, orders.head(5)])  # repeated order ids: the merges, as before
-    assert len(segments_module._lines(world.order_items, twice, world.products)) > len(expected)
+    assert len(order_lines(world.order_items, twice, world.products)) > len(expected)
