@@ -40,13 +40,23 @@ def label_shares(keys: pd.Series, values: pd.Series, prefix: str, index: pd.Inde
 def positions_in(index: pd.Index, keys: np.ndarray) -> np.ndarray:
     """Position of each key in ``index`` (-1: not in it), like ``index.get_indexer(keys)``.
 
-    A sorted index of unique ids (the world's customers) is searched by bisection: no hash
-    table of the index, and several times faster over millions of keys.
+    A sorted index of unique integer ids (the world's customers) needs no hash table: when
+    the ids are nearly consecutive, one array from the lowest id to the highest holds each
+    id's position (a single look-up per key); otherwise keys are found by bisection. Several
+    times faster over tens of millions of keys.
     """
     values = index.to_numpy()
+    keys = np.asarray(keys)
     if not (len(values) and index.is_unique and index.is_monotonic_increasing and values.dtype.kind in "iu"
-            and np.asarray(keys).dtype.kind in "iu"):
+            and keys.dtype.kind in "iu"):
         return index.get_indexer(keys)
+    lowest, span = int(values[0]), int(values[-1]) - int(values[0]) + 1
+    if span <= 8 * len(values):
+        where = np.full(span + 1, -1, dtype=np.int64)  # the last slot: any key outside the range
+        where[values - lowest] = np.arange(len(values))
+        at = keys.astype(np.int64) - lowest
+        at[(at < 0) | (at >= span)] = span
+        return where[at]
     at = np.searchsorted(values, keys)
     np.minimum(at, len(values) - 1, out=at)  # in place, like the rest: tens of millions of keys
     at[values[at] != keys] = -1

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmkit._pages import on_ordinary_pages
 from crmkit.analytics.identity import customer_master, normalise_records, resolve_identities
 from crmkit.analytics.rfm import rfm_scores
 from crmkit.analytics.rfm_fast import rfm_fast
@@ -226,6 +227,7 @@ class _Stopwatch:
             self.bar.close()
 
 
+@on_ordinary_pages  # faster on large worlds: see crmkit._pages
 def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed: int = 0,
              database: str | Path | None = None, threshold: float = 85.0, progress: bool = False,
              store: str | None = None) -> Flow:

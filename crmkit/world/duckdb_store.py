@@ -2,9 +2,10 @@
 
 Tables are created from the data dictionary with DuckDB's own types (timestamps, dates,
 booleans) and filled from Arrow, a whole block per statement, never row by row. Unlike the
-SQLite store, the schema declares no keys or checks: a warehouse is loaded in bulk and
-checked once (the foreign keys here when it is written; keys, counts and types again
-when it is loaded), which keeps loading as fast as writing Parquet.
+SQLite store, the schema declares no keys or checks: a warehouse is loaded in bulk. Its
+blocks' keys are checked in memory before they are written
+(:func:`crmkit.world.integrity.check_keys`), and keys, counts and types again when it is
+loaded, which keeps writing as fast as writing Parquet.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmkit.errors import DataError
 from crmkit.world.dictionary import Table
 
 DUCK_TYPES = {"id": "BIGINT", "int": "BIGINT", "nullable_int": "BIGINT", "float": "DOUBLE", "money": "DOUBLE",
@@ -67,27 +67,6 @@ def insert(con, spec: Table, df: pd.DataFrame) -> None:
         con.execute(f"INSERT INTO {spec.name} SELECT * FROM _crmkit_block")
     finally:
         con.unregister("_crmkit_block")
-
-
-def check_foreign_keys(con, specs: dict[str, Table], where: str) -> None:
-    """Refuse a database in which some row points at nothing (one anti-join per key).
-
-    Raises
-    ------
-    DataError
-        Naming the table, the column, how many rows and one key that has no parent.
-    """
-    for spec in specs.values():
-        for column in spec.columns:
-            if not column.references or column.references.split(".")[0] not in specs:
-                continue
-            parent, key = column.references.split(".")
-            query = (f"SELECT count(*), min(c.{column.name}) FROM {spec.name} c ANTI JOIN {parent} p "
-                     f"ON c.{column.name} = p.{key} WHERE c.{column.name} IS NOT NULL")
-            broken, example = con.execute(query).fetchone()
-            if broken:
-                raise DataError(f"{where}: {broken:,} rows of {spec.name} point at nothing ({column.name} "
-                                f"{example} not in {parent}); every key must match a row of the table it refers to")
 
 
 def write_meta(con, config_text: str, manifest_text: str) -> None:

