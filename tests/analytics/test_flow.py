@@ -152,7 +152,7 @@ def test_bad_inputs_get_one_clear_error(flow_world):
 
 def test_the_store_writes_while_identities_resolve_and_either_error_reaches_the_caller(flow_world, tmp_path,
                                                                                     monkeypatch):
-    import crmkit.analytics.flow as flow_module
+    import crmkit.analytics.flow_store as flow_module
 
     def broken_master(*args, **kwargs):
         raise DataError("identity resolution failed")
