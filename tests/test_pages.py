@@ -1,14 +1,16 @@
-"""numpy's huge-page advice is off inside the kit's heavy calls and restored after them."""
+"""numpy's huge-page advice and Arrow's allocator are changed inside the kit's heavy calls
+and restored after them."""
 
 import threading
 
+import pyarrow as pa
 import pytest
 
 from crmkit import _pages
-from crmkit._pages import on_ordinary_pages, ordinary_pages
+from crmkit._pages import ordinary_pages, running_in, system_arrow_allocator
 
 switch = _pages._setter()
-pytestmark = pytest.mark.skipif(switch is None, reason="this numpy has no huge-page switch")
+needs_switch = pytest.mark.skipif(switch is None, reason="this numpy has no huge-page switch")
 
 
 def advice() -> bool:
@@ -18,6 +20,7 @@ def advice() -> bool:
     return now
 
 
+@needs_switch
 @pytest.mark.parametrize("before", [True, False])
 def test_the_advice_is_off_inside_and_as_it_was_after(before):
     previous = switch(before)
@@ -32,6 +35,7 @@ def test_the_advice_is_off_inside_and_as_it_was_after(before):
         switch(previous)
 
 
+@needs_switch
 def test_an_error_inside_still_restores_the_advice():
     previous = switch(True)
     try:
@@ -42,6 +46,7 @@ def test_an_error_inside_still_restores_the_advice():
         switch(previous)
 
 
+@needs_switch
 def test_two_threads_overlapping_restore_the_advice_once_both_are_done():
     previous = switch(True)
     inside, release = threading.Barrier(2), threading.Event()
@@ -66,10 +71,24 @@ def test_two_threads_overlapping_restore_the_advice_once_both_are_done():
         switch(previous)
 
 
-def test_the_decorator_keeps_the_function_and_its_name():
-    @on_ordinary_pages
+def test_arrow_allocates_with_the_system_allocator_inside_and_as_before_after():
+    before = pa.default_memory_pool().backend_name
+    with system_arrow_allocator():
+        assert pa.default_memory_pool().backend_name == "system"
+        with system_arrow_allocator():
+            table = pa.table({"x": list(range(1000))})
+        assert pa.default_memory_pool().backend_name == "system"
+    assert pa.default_memory_pool().backend_name == before
+    assert table.column("x").to_pylist()[-1] == 999  # what was made inside outlives the block
+
+
+@needs_switch
+def test_the_decorator_runs_the_function_inside_every_setting_and_keeps_its_name():
+    @running_in(ordinary_pages, system_arrow_allocator)
     def double(x):
         """Twice x."""
-        return 2 * x, advice()
+        return 2 * x, advice(), pa.default_memory_pool().backend_name
 
-    assert double(4) == (8, False) and double.__name__ == "double" and double.__doc__ == "Twice x."
+    before = pa.default_memory_pool().backend_name
+    assert double(4) == (8, False, "system") and double.__name__ == "double" and double.__doc__ == "Twice x."
+    assert pa.default_memory_pool().backend_name == before

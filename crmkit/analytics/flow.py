@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmkit._pages import on_ordinary_pages
+from crmkit._pages import ordinary_pages, running_in
 # The store and share stages live in their own module; imported here so the whole flow can
 # be imported from this one.
 from crmkit.analytics.flow_store import check_store, share, store_centrally
@@ -150,7 +150,7 @@ class _Stopwatch:
             self.bar.close()
 
 
-@on_ordinary_pages  # faster on large worlds: see crmkit._pages
+@running_in(ordinary_pages)  # faster on large worlds: see crmkit._pages
 def run_flow(world, as_of=None, segments: int = 4, horizon_days: int = 365, seed: int = 0,
              database: str | Path | None = None, threshold: float = 85.0, progress: bool = False,
              store: str | None = None) -> Flow:

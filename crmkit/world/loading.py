@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from crmkit import _yaml
-from crmkit._pages import on_ordinary_pages
+from crmkit._pages import ordinary_pages, running_in, system_arrow_allocator
 from crmkit.errors import CrmkitError, DataError
 from crmkit.world import integrity as check
 from crmkit.world import duckdb_store as duck
@@ -34,7 +34,7 @@ from crmkit.world.layout import (CONFIG_FILE, DATABASES, MANIFEST, PART_NAME, TR
 _READ_ERRORS = (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError, sqlite3.Error, yaml.YAMLError)
 
 
-@on_ordinary_pages  # faster on large worlds: see crmkit._pages
+@running_in(ordinary_pages, system_arrow_allocator)  # faster on large worlds: see crmkit._pages
 def read_world(path, format: str | None = None, verify: bool = True, truth: bool = True) -> tuple:
     """Read a saved world's ``(config, tables, truth)`` (see :func:`crmkit.load_world`).
 
