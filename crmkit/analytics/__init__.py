@@ -21,7 +21,7 @@ from importlib.resources import files
 
 _MODULES = (
     "rfm", "value", "btyd", "value_scoring", "retention", "survival", "retention_value", "profitability", "flow",
-    "flow_store", "flow_chain", "identity", "identity_master", "identity_normalise", "identity_quality", "identity_sweep", "segments", "privacy", "privacy_sharing", "recommend", "market_basket", "leads", "lead_scoring",
+    "flow_chain", "identity", "identity_quality", "identity_sweep", "segments", "privacy", "privacy_sharing", "recommend", "market_basket", "leads", "lead_scoring",
     "pipeline", "pipeline_days", "deal_revenue", "sales_reps", "forecast", "campaigns", "service", "service_retention", "customisation", "feedback", "feedback_loop", "feedback_cases", "interact", "warehouse", "warehouse_pandas",
     "customer_view", "account_history", "sales_cycle",
     "relationships", "value_chain", "profiling", "process_reach", "crm_scope", "crm_selection", "market_research",
